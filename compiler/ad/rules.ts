@@ -1,0 +1,122 @@
+// The derivative of every primitive, stated once and read by both modes
+// (Futhark's Derivatives.hs, JAX's jvp rules).
+//
+//  - "partials": elementwise primitives give ∂out/∂arg_k as IR built at the
+//    point of use. Forward mode computes  out_dot = Σ ∂out/∂arg_k · arg_k_dot;
+//    reverse mode computes  arg_k_bar += ∂out/∂arg_k · out_bar.
+//  - "linear": primitives linear in their differentiable arguments give a
+//    tangent rule and its transpose (select, cast, the array primitives).
+//  - "zero": integer/boolean results and piecewise-constant functions.
+//
+// Conventions at non-differentiable points follow jax.grad (see README,
+// "Derivatives at kinks"): |x|' = 1 at 0, max/min split the derivative 1/2
+// each at ties, sign/floor/ceil/round/trunc/comparisons have derivative 0.
+
+import type { Builder } from "../ir/builder.js";
+import { type Atom, type Attrs, type Prim, isFloat, lit } from "../ir/syntax.js";
+
+export type Partials = (b: Builder, x: Atom[], out: Atom, attrs: Attrs | undefined) => (Atom | null)[];
+
+/** A linear rule: `jvp` maps argument tangents to the output tangent; `transpose` maps an output cotangent to argument cotangents. */
+export interface LinearRule {
+  kind: "linear";
+  jvp: (b: Builder, t: (Atom | null)[], x: Atom[], attrs: Attrs | undefined) => Atom | null;
+  transpose: (b: Builder, ct: Atom, x: Atom[], attrs: Attrs | undefined) => (Atom | null)[];
+}
+
+export type Rule = { kind: "partials"; partials: Partials } | LinearRule | { kind: "zero" };
+
+const zero: Rule = { kind: "zero" };
+const partials = (p: Partials): Rule => ({ kind: "partials", partials: p });
+
+/** A float literal with the dtype of `like`, so f32 code stays f32. */
+const c = (like: Atom, value: number) => lit(value, { dtype: like.type.dtype, rank: 0 });
+const sq = (b: Builder, x: Atom) => b.mul(x, x);
+const recip = (b: Builder, x: Atom) => b.div(c(x, 1), x);
+const rsqrt = (b: Builder, x: Atom) => recip(b, b.prim("sqrt", [x]));
+
+/** jax's _balanced_eq: 1 where x alone attains the extremum, 1/2 at a tie, 0 elsewhere. */
+function balanced(b: Builder, x: Atom, out: Atom, y: Atom): Atom {
+  const half = b.select(b.prim("eq", [y, out]), c(x, 0.5), c(x, 1));
+  return b.select(b.prim("eq", [x, out]), half, c(x, 0));
+}
+
+export const rules: Record<Prim, Rule> = {
+  add: partials((_b, [x, y]) => [c(x, 1), c(y, 1)]),
+  sub: partials((_b, [x, y]) => [c(x, 1), c(y, -1)]),
+  mul: partials((_b, [x, y]) => [y, x]),
+  div: partials((b, [, y], out) => [recip(b, y), b.neg(b.div(out, y))]),
+  neg: partials((_b, [x]) => [c(x, -1)]),
+  // x % y = x - trunc(x / y) * y (C fmod, JS %)
+  rem: partials((b, [x, y]) => [c(x, 1), b.neg(b.prim("trunc", [b.div(x, y)]))]),
+  // jax: d/dx = y x^(y-1) (0 where y = 0); d/dy = log(x) x^y with log(0) read as log(1)
+  pow: partials((b, [x, y], out) => [
+    b.select(b.prim("eq", [y, c(y, 0)]), c(x, 0), b.mul(y, b.prim("pow", [x, b.sub(y, c(y, 1))]))),
+    b.mul(b.prim("log", [b.select(b.prim("eq", [x, c(x, 0)]), c(x, 1), x)]), out),
+  ]),
+  // integer_pow: d/dx x^n = n x^(n-1), exact at 0
+  powi: partials((b, [x], _out, a) => {
+    const n = a!.exponent!;
+    if (n === 0) return [c(x, 0)];
+    return [b.mul(c(x, n), n === 1 ? c(x, 1) : n === 2 ? x : b.prim("powi", [x], { exponent: n - 1 }))];
+  }),
+  sin: partials((b, [x]) => [b.prim("cos", [x])]),
+  cos: partials((b, [x]) => [b.neg(b.prim("sin", [x]))]),
+  tan: partials((b, [x], out) => [b.add(c(x, 1), sq(b, out))]),
+  asin: partials((b, [x]) => [rsqrt(b, b.sub(c(x, 1), sq(b, x)))]),
+  acos: partials((b, [x]) => [b.neg(rsqrt(b, b.sub(c(x, 1), sq(b, x))))]),
+  atan: partials((b, [x]) => [recip(b, b.add(c(x, 1), sq(b, x)))]),
+  atan2: partials((b, [y, x]) => {
+    const r2 = b.add(sq(b, x), sq(b, y));
+    return [b.div(x, r2), b.neg(b.div(y, r2))];
+  }),
+  sinh: partials((b, [x]) => [b.prim("cosh", [x])]),
+  cosh: partials((b, [x]) => [b.prim("sinh", [x])]),
+  tanh: partials((b, [x], out) => [b.mul(b.add(c(x, 1), out), b.sub(c(x, 1), out))]),
+  asinh: partials((b, [x]) => [rsqrt(b, b.add(sq(b, x), c(x, 1)))]),
+  acosh: partials((b, [x]) => [rsqrt(b, b.mul(b.sub(x, c(x, 1)), b.add(x, c(x, 1))))]),
+  atanh: partials((b, [x]) => [recip(b, b.mul(b.sub(c(x, 1), x), b.add(c(x, 1), x)))]),
+  exp: partials((_b, _x, out) => [out]),
+  expm1: partials((b, [x], out) => [b.add(out, c(x, 1))]),
+  log: partials((b, [x]) => [recip(b, x)]),
+  log1p: partials((b, [x]) => [recip(b, b.add(x, c(x, 1)))]),
+  log2: partials((b, [x]) => [recip(b, b.mul(x, c(x, Math.LN2)))]),
+  log10: partials((b, [x]) => [recip(b, b.mul(x, c(x, Math.LN10)))]),
+  sqrt: partials((b, [x], out) => [b.div(c(x, 0.5), out)]),
+  cbrt: partials((b, [x], out) => [b.div(c(x, 1 / 3), sq(b, out))]),
+  hypot: partials((b, [x, y], out) => [b.div(x, out), b.div(y, out)]),
+  abs: partials((b, [x]) => [b.select(b.prim("ge", [x, c(x, 0)]), c(x, 1), c(x, -1))]),
+  min: partials((b, [x, y], out) => [balanced(b, x, out, y), balanced(b, y, out, x)]),
+  max: partials((b, [x, y], out) => [balanced(b, x, out, y), balanced(b, y, out, x)]),
+  sign: zero, floor: zero, ceil: zero, round: zero, rint: zero, trunc: zero,
+  lt: zero, le: zero, gt: zero, ge: zero, eq: zero, ne: zero, and: zero, or: zero, not: zero,
+  stop_gradient: zero,
+  select: {
+    kind: "linear",
+    jvp: (b, [, ta, tb], [cond, a]) => (ta || tb ? b.select(cond, ta ?? c(a, 0), tb ?? c(a, 0)) : null),
+    transpose: (b, ct, [cond]) => [null, b.select(cond, ct, c(ct, 0)), b.select(cond, c(ct, 0), ct)],
+  },
+  cast: {
+    kind: "linear",
+    jvp: (b, [t], _x, a) => (t && isFloat({ dtype: a!.dtype!, rank: 0 }) ? b.cast(t, a!.dtype!) : null),
+    transpose: (b, ct, [x]) => [isFloat(x.type) ? b.cast(ct, x.type.dtype) : null],
+  },
+  arr_new: zero,
+  arr_len: zero,
+  arr_get: {
+    kind: "linear",
+    jvp: (b, [ta], [, i]) => (ta ? b.prim("arr_get", [ta, i]) : null),
+    // the cotangent of the array is zero except at i: built from scratch here;
+    // vjp.ts accumulates it into an existing array cotangent with arr_get/arr_set
+    transpose: (b, ct, [a, i]) => [b.prim("arr_set", [b.prim("arr_new", [b.prim("arr_len", [a])], { dtype: a.type.dtype }), i, ct]), null],
+  },
+  arr_set: {
+    kind: "linear",
+    jvp: (b, [ta, , tv], [a, i, val]) => {
+      if (!ta && !tv) return null;
+      const base = ta ?? b.prim("arr_new", [b.prim("arr_len", [a])], { dtype: a.type.dtype });
+      return b.prim("arr_set", [base, i, tv ?? c(val, 0)]);
+    },
+    transpose: (b, ct, [, i, val]) => [b.prim("arr_set", [ct, i, c(val, 0)]), null, b.prim("arr_get", [ct, i])],
+  },
+};

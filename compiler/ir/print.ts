@@ -1,0 +1,69 @@
+// Prints IR in the grammar written at the top of syntax.ts.
+
+import type { Atom, Block, Func, Lit, Stmt, Var } from "./syntax.js";
+import { typeToString } from "./syntax.js";
+
+export function printFunc(f: Func): string {
+  const params = f.params.map(decl).join(", ");
+  return `func ${f.name}(${params}) ${printBlock(f.body, "")}\n`;
+}
+
+export function printLit(l: Lit): string {
+  switch (l.type.dtype) {
+    case "bool":
+      return l.value ? "true" : "false";
+    case "i32":
+      return `${l.value}:i32`;
+    default: {
+      let s = Number.isFinite(l.value) ? String(l.value) : l.value > 0 ? "inf" : l.value < 0 ? "-inf" : "nan";
+      if (/^-?\d+$/.test(s)) s += ".0";
+      return l.type.dtype === "f32" ? `${s}:f32` : s;
+    }
+  }
+}
+
+export function printAtom(a: Atom): string {
+  return a.kind === "var" ? a.name : printLit(a);
+}
+
+function decl(x: Var): string {
+  return `${x.name}: ${typeToString(x.type)}`;
+}
+
+function atoms(as: Atom[]): string {
+  return as.map(printAtom).join(", ");
+}
+
+function printBlock(b: Block, indent: string): string {
+  const inner = indent + "  ";
+  const lines = b.stmts.map((s) => inner + printStmt(s, inner));
+  lines.push(`${inner}yield ${atoms(b.results)}`);
+  return `{\n${lines.join("\n")}\n${indent}}`;
+}
+
+function carry(vars: Var[], inits: Atom[]): string {
+  return vars.map((c, k) => `${decl(c)} = ${printAtom(inits[k])}`).join(", ");
+}
+
+export function printStmt(s: Stmt, indent = ""): string {
+  const outs = s.outs.map(decl).join(", ");
+  const lhs = outs ? `${outs} = ` : "";
+  switch (s.kind) {
+    case "prim": {
+      const a = s.attrs;
+      const attr = a?.exponent !== undefined ? `<${a.exponent}>` : a?.dtype ? `<${a.dtype}>` : "";
+      return `${lhs}${s.prim}${attr}(${atoms(s.args)})`;
+    }
+    case "if":
+      return `${lhs}if ${printAtom(s.cond)} ${printBlock(s.then, indent)} else ${printBlock(s.else, indent)}`;
+    case "for":
+      return (
+        `${lhs}for ${s.index.name} in ${printAtom(s.lo)}..${printAtom(s.hi)}${s.reverse ? " rev" : ""} ` +
+        `carry (${carry(s.carried, s.inits)}) ${printBlock(s.body, indent)}`
+      );
+    case "while":
+      return `${lhs}while carry (${carry(s.carried, s.inits)}) cond ${printBlock(s.cond, indent)} do ${printBlock(s.body, indent)}`;
+    default:
+      throw new Error(`unknown statement ${(s as Stmt).kind}`);
+  }
+}

@@ -1,0 +1,162 @@
+// The tsgrad IR: a typed, structured, SSA intermediate language in the
+// style of JAX's jaxprs and Futhark's core language. Every transform
+// (forward mode, reverse mode) reads and writes this IR, so transforms
+// compose to any depth.
+//
+// Grammar (as printed by print.ts):
+//
+//   func     ::= "func" NAME "(" param,* ")" block
+//   param    ::= var ":" type
+//   block    ::= "{" stmt* "yield" atom,* "}"
+//   stmt     ::= outs "=" PRIM "(" atom,* ")" attrs?               -- primitive application
+//              | outs "=" "if" atom block "else" block             -- both branches yield |outs| atoms
+//              | outs "=" "for" var "in" atom ".." atom "rev"?     -- i = lo, lo+1, .., hi-1 (or reversed)
+//                        "carry" "(" (var ":" type "=" atom),* ")" block
+//                                                                   -- body yields the next carried values;
+//                                                                   -- outs are the final carried values
+//              | outs "=" "while" "carry" "(" (var ":" type "=" atom),* ")"
+//                        "cond" block "do" block                   -- cond yields one bool; body yields carried
+//   outs     ::= var ("," var)*  (with ":" type)
+//   atom     ::= var | literal ":" type
+//   type     ::= dtype ("[" rank "]")?                              -- f64, f32, i32, bool; rank 0 is a scalar
+//
+// Scoping is lexical: a block may read any variable defined before it in an
+// enclosing block. Variables are assigned exactly once; names are unique in a
+// function (see names.ts). Arrays are values: `arr_set` returns a new array
+// (backends update in place when the old array is dead).
+
+export type DType = "f64" | "f32" | "i32" | "bool";
+
+/** rank 0 is a scalar; rank r > 0 is a row-major array whose shape is known only at run time. */
+export interface Type {
+  readonly dtype: DType;
+  readonly rank: number;
+}
+
+export interface Var {
+  readonly kind: "var";
+  readonly name: string;
+  readonly type: Type;
+}
+
+export interface Lit {
+  readonly kind: "lit";
+  readonly value: number; // booleans are 0 / 1
+  readonly type: Type; // always rank 0
+}
+
+export type Atom = Var | Lit;
+
+/** Every primitive of the IR. Adding one: see ARCHITECTURE.md ("adding a primitive"). */
+export const PRIMS = [
+  // float arithmetic (also i32 where marked in prims.ts)
+  "add", "sub", "mul", "div", "neg", "rem", "pow", "powi",
+  // elementary functions
+  "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
+  "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+  "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "hypot",
+  "abs", "sign", "min", "max", "floor", "ceil", "round", "rint", "trunc",
+  // comparisons and logic (bool results)
+  "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not",
+  // selection, conversion, gradient control
+  "select", "cast", "stop_gradient",
+  // rank-1 buffers (loop tapes, kernels' local arrays)
+  "arr_new", "arr_get", "arr_set", "arr_len",
+] as const;
+
+export type Prim = (typeof PRIMS)[number];
+
+/** Attributes some primitives carry: `powi` its integer exponent, `cast` and `arr_new` a dtype. */
+export interface Attrs {
+  readonly exponent?: number;
+  readonly dtype?: DType;
+}
+
+export interface PrimStmt {
+  readonly kind: "prim";
+  readonly outs: Var[];
+  readonly prim: Prim;
+  readonly args: Atom[];
+  readonly attrs?: Attrs;
+}
+
+export interface IfStmt {
+  readonly kind: "if";
+  readonly outs: Var[];
+  readonly cond: Atom;
+  readonly then: Block;
+  readonly else: Block;
+}
+
+export interface ForStmt {
+  readonly kind: "for";
+  readonly outs: Var[];
+  readonly index: Var; // i32
+  readonly lo: Atom; // i32
+  readonly hi: Atom; // i32, exclusive
+  readonly reverse: boolean; // iterate hi-1 down to lo
+  readonly carried: Var[]; // bound inside body
+  readonly inits: Atom[];
+  readonly body: Block; // yields next carried values
+}
+
+export interface WhileStmt {
+  readonly kind: "while";
+  readonly outs: Var[];
+  readonly carried: Var[];
+  readonly inits: Atom[];
+  readonly cond: Block; // yields one bool; sees carried
+  readonly body: Block; // yields next carried values
+}
+
+export type Stmt = PrimStmt | IfStmt | ForStmt | WhileStmt;
+
+export interface Block {
+  readonly stmts: Stmt[];
+  readonly results: Atom[];
+}
+
+export interface Func {
+  readonly name: string;
+  readonly params: Var[];
+  readonly body: Block;
+}
+
+// ---- constructors and small helpers -------------------------------------------------
+
+export const f64: Type = { dtype: "f64", rank: 0 };
+export const f32: Type = { dtype: "f32", rank: 0 };
+export const i32: Type = { dtype: "i32", rank: 0 };
+export const bool: Type = { dtype: "bool", rank: 0 };
+
+export function scalar(dtype: DType): Type {
+  return { dtype, rank: 0 };
+}
+
+export function arrayOf(dtype: DType, rank = 1): Type {
+  return { dtype, rank };
+}
+
+export function v(name: string, type: Type): Var {
+  return { kind: "var", name, type };
+}
+
+export function lit(value: number | boolean, type: Type = f64): Lit {
+  return { kind: "lit", value: typeof value === "boolean" ? (value ? 1 : 0) : value, type };
+}
+
+export function isFloat(t: Type): boolean {
+  return t.dtype === "f64" || t.dtype === "f32";
+}
+
+export function sameType(a: Type, b: Type): boolean {
+  return a.dtype === b.dtype && a.rank === b.rank;
+}
+
+export function typeToString(t: Type): string {
+  return t.rank === 0 ? t.dtype : `${t.dtype}[${t.rank}]`;
+}
+
+export function resultTypes(f: Func): Type[] {
+  return f.body.results.map((a) => a.type);
+}
