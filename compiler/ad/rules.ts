@@ -49,9 +49,9 @@ export const rules: Record<Prim, Rule> = {
   neg: partials((_b, [x]) => [c(x, -1)]),
   // x % y = x - trunc(x / y) * y (C fmod, JS %)
   rem: partials((b, [x, y]) => [c(x, 1), b.neg(b.prim("trunc", [b.div(x, y)]))]),
-  // jax: d/dx = y x^(y-1) (0 where y = 0); d/dy = log(x) x^y with log(0) read as log(1)
+  // jax: d/dx = y x^(y-1) (NaN at x = 0, y = 0, as in jax); d/dy = log(x) x^y with log(0) read as log(1)
   pow: partials((b, [x, y], out) => [
-    b.select(b.prim("eq", [y, c(y, 0)]), c(x, 0), b.mul(y, b.prim("pow", [x, b.sub(y, c(y, 1))]))),
+    b.mul(y, b.prim("pow", [x, b.sub(y, c(y, 1))])),
     b.mul(b.prim("log", [b.select(b.prim("eq", [x, c(x, 0)]), c(x, 1), x)]), out),
   ]),
   // integer_pow: d/dx x^n = n x^(n-1), exact at 0

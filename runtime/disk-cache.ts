@@ -1,0 +1,65 @@
+// The on-disk cache: node_modules/.cache/tsgrad under the project root (the
+// nearest directory with a package.json above the working directory), or
+// $TSGRAD_CACHE_DIR. Entries are keyed by content hashes that include the
+// compiler version, so a stale entry is never read; writes are atomic.
+
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+let dir: string | undefined;
+
+export function cacheDir(): string {
+  if (dir) return dir;
+  let root = process.cwd();
+  for (let d = root; ; d = dirname(d)) {
+    if (existsSync(join(d, "package.json"))) {
+      root = d;
+      break;
+    }
+    if (dirname(d) === d) break;
+  }
+  dir = resolve(process.env.TSGRAD_CACHE_DIR ?? join(root, "node_modules", ".cache", "tsgrad"));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+let version: string | undefined;
+
+/** tsgrad's own version: part of every cache key. */
+export function compilerVersion(): string {
+  if (version) return version;
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let d = here; ; d = dirname(d)) {
+    const p = join(d, "package.json");
+    if (existsSync(p)) {
+      const pkg = JSON.parse(readFileSync(p, "utf8"));
+      if (pkg.name === "tsgrad") return (version = String(pkg.version));
+    }
+    if (dirname(d) === d) return (version = "unknown");
+  }
+}
+
+export function hashKey(...parts: string[]): string {
+  const h = createHash("sha256");
+  h.update(compilerVersion());
+  for (const p of parts) h.update("\0" + p);
+  return h.digest("hex").slice(0, 32);
+}
+
+export function readCache(name: string): string | undefined {
+  try {
+    return readFileSync(join(cacheDir(), name), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeCache(name: string, data: string | Uint8Array): string {
+  const path = join(cacheDir(), name);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+  return path;
+}
