@@ -1,0 +1,99 @@
+// Entry point of the native backend: IR Funcs → one shared library → JS functions.
+//
+//   const lib = compileNative([f, g]);
+//   lib.get("f").call(1, 2)            // convenience, allocates the result array
+//   const k = lib.get("f"); k.input[0] = 1; k.input[1] = 2; k.run(); k.output[0]
+//
+// All funcs share ONE opt, ONE llc and ONE link. Results are cached in memory
+// and on disk (cache.ts); a warm start spawns no process and never loads LLVM.
+
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { printFunc } from "../../ir/print.js";
+import type { Func } from "../../ir/syntax.js";
+import { backendFingerprint, cacheDir, cachedToolFact, compilerVersion, runtimeObject, sha256 } from "./cache.js";
+import { LLVMVerifyError, emitModule, kernelSymbol, unsupportedReason } from "./emit.js";
+import { type NativeLibrary, loadLibrary } from "./load.js";
+import { type PipelineOptions, buildSharedLibrary, compileRuntime, llcVersion, run, toolchain } from "./toolchain.js";
+
+export type { NativeKernel, NativeLibrary } from "./load.js";
+export { NativeError } from "./load.js";
+export { locateToolchain, nativeAvailable, toolchainStats } from "./toolchain.js";
+export { Status, kernelSymbol } from "./emit.js";
+
+export interface NativeOptions extends PipelineOptions {
+  /** Skip the disk cache (always compile); the in-memory cache still applies. */
+  readonly noDiskCache?: boolean;
+  /** Keep the temporary build directory (bitcode, object) for inspection. */
+  readonly keepTemp?: boolean;
+}
+
+const memory = new Map<string, NativeLibrary>();
+
+export function compileNative(funcs: Func[], options: NativeOptions = {}): NativeLibrary {
+  for (const f of funcs) {
+    const why = unsupportedReason(f);
+    if (why) throw new Error(why);
+  }
+  const tools = toolchain();
+  const opts = { native: options.native !== false, opt: options.opt !== false };
+  const key = sha256([
+    compilerVersion(),
+    backendFingerprint(),
+    cachedToolFact(tools.llc, "version", llcVersion),
+    JSON.stringify(opts),
+    ...funcs.map(printFunc),
+  ]);
+  const symbols = funcs.map((f) => kernelSymbol(f.name));
+  const hit = memory.get(key);
+  if (hit) return { ...hit, source: "memory" };
+  const dir = cacheDir();
+  const so = join(dir, `${key.slice(0, 32)}.so`);
+  if (!options.noDiskCache && existsSync(so)) return remember(key, loadLibrary(so, funcs, symbols, "disk"));
+
+  const tmp = mkdtempSync(join(dir, "build-"));
+  try {
+    const { m } = emitWithDiagnostics(funcs, `tsgrad-${key.slice(0, 12)}`, tmp, tools.opt);
+    const bc = join(tmp, "kernels.bc");
+    m.writeBitcode(bc);
+    const lib = join(tmp, "lib.so");
+    buildSharedLibrary(bc, runtimeObject(compileRuntime), tmp, lib, opts);
+    renameSync(lib, so); // atomic: readers see the old file or the complete new one
+  } finally {
+    if (!options.keepTemp) rmSync(tmp, { recursive: true, force: true });
+  }
+  return remember(key, loadLibrary(so, funcs, symbols, "compiled"));
+}
+
+/** emitModule, but a verification failure reports what `opt -verify` says about the module. */
+function emitWithDiagnostics(funcs: Func[], name: string, tmp: string, opt: string): ReturnType<typeof emitModule> {
+  try {
+    return emitModule(funcs, name);
+  } catch (e) {
+    if (!(e instanceof LLVMVerifyError)) throw e;
+    const ll = join(tmp, "invalid.ll");
+    writeFileSync(ll, e.moduleText);
+    let why = "";
+    try {
+      run("other", opt, ["-verify", "-disable-output", ll]);
+    } catch (v) {
+      why = (v as Error).message;
+    }
+    throw new Error(`${e.message}:\n${why}`);
+  }
+}
+
+/** Forgets libraries compiled in this process (tests use it to exercise the disk cache). */
+export function clearMemoryCache(): void {
+  memory.clear();
+}
+
+function remember(key: string, lib: NativeLibrary): NativeLibrary {
+  memory.set(key, lib);
+  return lib;
+}
+
+/** The textual LLVM IR of `funcs` before optimization, for debugging and golden tests. */
+export function emitLLVMText(funcs: Func[]): string {
+  return emitModule(funcs).m.print();
+}
