@@ -1,0 +1,83 @@
+// Numeric typing of operators: integer loop counters stay i32 while both
+// operands are integers (an integer literal next to an i32 becomes i32),
+// anything else is f64; booleans in arithmetic are cast to f64.
+
+import { type Atom, type Lit, type Prim, i32, lit } from "../ir/syntax.js";
+import type { Lowerer } from "./lowerer.js";
+
+const I32_MAX = 2147483647;
+
+export function isIntLit(a: Atom): a is Lit {
+  return a.kind === "lit" && a.type.dtype !== "bool" && Number.isInteger(a.value) && Math.abs(a.value) <= I32_MAX;
+}
+
+/** An i32 atom for `a` when `a` is an i32 value or an integer literal, else null. */
+export function asI32(a: Atom): Atom | null {
+  if (a.type.dtype === "i32") return a;
+  if (isIntLit(a)) return lit(a.value, i32);
+  return null;
+}
+
+/** Brings two operands to a common numeric dtype. */
+export function unify(L: Lowerer, a: Atom, b: Atom): [Atom, Atom] {
+  if (a.type.dtype === "bool") a = L.toF64(a);
+  if (b.type.dtype === "bool") b = L.toF64(b);
+  if (a.type.dtype === "i32" && b.type.dtype === "i32") return [a, b];
+  if (a.type.dtype === "i32" && isIntLit(b)) return [a, lit(b.value, i32)];
+  if (b.type.dtype === "i32" && isIntLit(a)) return [lit(a.value, i32), b];
+  return [L.toF64(a), L.toF64(b)];
+}
+
+export type ArithOp = "+" | "-" | "*" | "/" | "%" | "**";
+
+export function arith(L: Lowerer, op: ArithOp, a: Atom, b: Atom): Atom {
+  switch (op) {
+    case "+": {
+      const [x, y] = unify(L, a, b);
+      return L.b.add(x, y);
+    }
+    case "-": {
+      const [x, y] = unify(L, a, b);
+      return L.b.sub(x, y);
+    }
+    case "*": {
+      const [x, y] = unify(L, a, b);
+      return L.b.mul(x, y);
+    }
+    case "/": // JS division is float division even for integers
+      return L.b.div(L.toF64(a), L.toF64(b));
+    case "%": {
+      const [x, y] = unify(L, a, b);
+      return L.prim("rem", [x, y]);
+    }
+    case "**":
+      return power(L, a, b);
+    default:
+      throw new Error(`internal: arith ${op as string}`);
+  }
+}
+
+/** `a ** b`: an integer-literal exponent is `powi` (JAX's integer_pow, exact derivative at 0). */
+export function power(L: Lowerer, a: Atom, b: Atom): Atom {
+  const base = L.toF64(a);
+  if (b.kind === "lit" && b.type.dtype !== "bool" && Number.isInteger(b.value) && Math.abs(b.value) <= I32_MAX) {
+    if (b.value === 1) return base;
+    return L.b.prim("powi", [base], { exponent: b.value });
+  }
+  return L.prim("pow", [base, L.toF64(b)]);
+}
+
+export function compare(L: Lowerer, p: Prim, a: Atom, b: Atom): Atom {
+  if (a.type.dtype === "bool" && b.type.dtype === "bool" && (p === "eq" || p === "ne")) return L.prim(p, [a, b]);
+  const [x, y] = unify(L, a, b);
+  return L.prim(p, [x, y]);
+}
+
+/** Clamped float → i32 conversion for loop bounds (NaN becomes 0, like every backend's cast). */
+export function boundToI32(L: Lowerer, a: Atom, round: "ceil" | "floor"): Atom {
+  const i = asI32(a);
+  if (i) return i;
+  const r = L.prim(round, [L.toF64(a)]);
+  const clamped = L.prim("max", [L.prim("min", [r, lit(I32_MAX - 1)]), lit(-I32_MAX)]);
+  return L.b.cast(clamped, "i32");
+}

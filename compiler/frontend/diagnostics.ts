@@ -1,0 +1,160 @@
+// Every message the front end can emit, in one table with stable codes, so
+// users can search for a code and tests can pin the exact text. Each message
+// names the construct and says what to write instead.
+
+import { ts } from "ts-morph";
+
+export interface Diagnostic {
+  code: string; // "TSG1001"
+  file: string;
+  line: number; // 1-based
+  col: number; // 1-based
+  message: string;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.col} error ${d.code}: ${d.message}`;
+}
+
+/** Thrown by compileFunctionSource (and available to callers) with every diagnostic attached. */
+export class TsgradError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join("\n"));
+    this.name = "TsgradError";
+  }
+}
+
+const q = (s: string) => `\`${s}\``;
+
+// Codes are stable: never renumber; add new entries at the end.
+export const MESSAGES = {
+  syntaxError: { code: "TSG1000", text: (msg: string) => `syntax error: ${msg}` },
+  stringValue: { code: "TSG1001", text: () => "string values are not supported in compiled functions; use numbers (encode choices as numeric flags)" },
+  classes: { code: "TSG1002", text: (what: string) => `${what} not supported; use plain functions over numbers` },
+  nestedFunction: {
+    code: "TSG1003",
+    text: (what: string) => `nested function ${what} is not supported (closures over local state); move it to module level and pass the values it reads as arguments`,
+  },
+  moduleMutation: {
+    code: "TSG1003",
+    text: (name: string) => `assignment to module-level variable ${q(name)} (mutable outer state) is not supported; return the new value from the function instead`,
+  },
+  recursion: { code: "TSG1004", text: (chain: string) => `recursive call (${chain}) cannot be inlined; rewrite the recursion as a loop` },
+  exceptions: { code: "TSG1005", text: (what: string) => `${what} is not supported (exceptions); return NaN or a flag value instead` },
+  asyncCode: { code: "TSG1006", text: (what: string) => `${what} is not supported; compiled functions must be synchronous` },
+  generators: { code: "TSG1007", text: (what: string) => `${what} is not supported; accumulate the values in a loop instead` },
+  propertyAccess: {
+    code: "TSG1008",
+    text: (expr: string) => `property access ${q(expr)} is not supported; only ${q("Math.*")} and ${q("np.*")} members can be read, pass other values as number parameters`,
+  },
+  elementAccess: {
+    code: "TSG1008",
+    text: (expr: string) => `element access ${q(expr)} is not supported yet; pass the elements as separate number parameters`,
+  },
+  unknownFunction: {
+    code: "TSG1009",
+    text: (name: string) =>
+      `call to unknown function ${q(name)}; only functions declared at the top level of this module, ${q("Math.*")}, ${q("np.*")} and ${q("stopGradient")} can be called`,
+  },
+  unknownMember: { code: "TSG1010", text: (expr: string, hint: string) => `${q(expr)} is not supported; ${hint}` },
+  freeVariable: {
+    code: "TSG1011",
+    text: (name: string) =>
+      `free variable ${q(name)} cannot be resolved from the function's text alone; use \`tsgrad run\` or the build step so module-level values can be captured`,
+  },
+  nonNumberParam: {
+    code: "TSG1012",
+    text: (name: string, type: string) =>
+      `parameter ${q(name)} has a non-number type ${q(type)}; pytree parameters are not supported yet, pass each number as its own parameter`,
+  },
+  returnArity: {
+    code: "TSG1013",
+    text: (got: number, want: number) =>
+      `this return yields ${got} value(s) but the function's first return yields ${want}; every return must yield the same number of values`,
+  },
+  missingReturn: {
+    code: "TSG1013",
+    text: (name: string) => `function ${q(name)} can reach its end without returning a value; add a final ${q("return")}`,
+  },
+  noReturnValue: { code: "TSG1013", text: () => `${q("return")} without a value; return a number or a tuple ${q("[a, b]")}` },
+  noReturns: { code: "TSG1013", text: (name: string) => `function ${q(name)} never returns a value; return a number or a tuple ${q("[a, b]")}` },
+  operator: { code: "TSG1014", text: (op: string, instead: string) => `operator ${q(op)} is not supported; ${instead}` },
+  varDecl: { code: "TSG1015", text: () => `${q("var")} declarations are not supported; use ${q("let")} or ${q("const")}` },
+  switchStmt: { code: "TSG1016", text: () => `${q("switch")} statements are not supported; use ${q("if")} / ${q("else if")}` },
+  literalValue: {
+    code: "TSG1017",
+    text: (what: string) => `${what} are not supported as values; only a returned tuple ${q("return [a, b]")} or a destructured call ${q("const [a, b] = f(x)")} may use an array literal`,
+  },
+  labels: { code: "TSG1018", text: () => `labelled statements and labelled ${q("break")}/${q("continue")} are not supported; use a flag variable to leave outer loops` },
+  unsupportedSyntax: {
+    code: "TSG1019",
+    text: (what: string, instead: string) => `unsupported syntax ${what}; ${instead}`,
+  },
+  argCount: { code: "TSG1020", text: (name: string, want: number, got: number) => `${q(name)} expects ${want} argument(s), got ${got}; pass exactly ${want}` },
+  unknownIdentifier: {
+    code: "TSG1021",
+    text: (name: string) => `unknown identifier ${q(name)}; declare it as a parameter, a local, or a module-level ${q("const")}`,
+  },
+  assignConst: { code: "TSG1022", text: (name: string) => `cannot assign to ${q(name)}; declare it with ${q("let")} to reassign it` },
+  paramForm: { code: "TSG1023", text: (what: string) => `${what} are not supported; use plain ${q("name: number")} parameters` },
+  tupleArity: {
+    code: "TSG1024",
+    text: (what: string, got: number, want: number) => `${what} yields ${got} value(s) where ${want} ${want === 1 ? "is" : "are"} expected; destructure tuples with ${q("const [a, b] = f(x)")}`,
+  },
+  numberLogic: {
+    code: "TSG1025",
+    text: (op: string) => `${q(op)} on numbers returns one of its operands; compare explicitly (${q(`x !== 0 ${op} y !== 0`)}) or use a ternary`,
+  },
+  condSideEffect: { code: "TSG1026", text: () => `assignment inside a loop condition is not supported; move the update into the loop body` },
+  jumpOutsideLoop: { code: "TSG1027", text: (kw: string) => `${q(kw)} outside of a loop; remove it or restructure with ${q("if")}` },
+} as const;
+
+export type MessageKey = keyof typeof MESSAGES;
+type Args<K extends MessageKey> = Parameters<(typeof MESSAGES)[K]["text"]>;
+
+/** Collects diagnostics for one compilation; positions come from the node's start (after trivia). */
+export class DiagnosticSink {
+  readonly list: Diagnostic[] = [];
+  muted = false; // constant folding probes lower code speculatively and must not report
+
+  constructor(
+    readonly sf: ts.SourceFile,
+    readonly file: string,
+    private readonly firstLineShift = 0, // compileFunctionSource wraps the text in "(": undo it
+  ) {}
+
+  report<K extends MessageKey>(node: ts.Node, key: K, ...args: Args<K>): void {
+    this.reportAt(node.getStart(this.sf), key, ...args);
+  }
+
+  reportAt<K extends MessageKey>(pos: number, key: K, ...args: Args<K>): void {
+    if (this.muted) {
+      this.suppressed++;
+      return;
+    }
+    const lc = this.sf.getLineAndCharacterOfPosition(pos);
+    const entry = MESSAGES[key];
+    const text = (entry.text as (...a: unknown[]) => string)(...args);
+    const col = lc.line === 0 ? Math.max(1, lc.character + 1 - this.firstLineShift) : lc.character + 1;
+    this.list.push({ code: entry.code, file: this.file, line: lc.line + 1, col, message: text });
+  }
+
+  suppressed = 0;
+
+  get count(): number {
+    return this.list.length + this.suppressed;
+  }
+}
+
+/** Sorts by position (source order) and drops duplicates (an inlined callee's errors repeat per call site). */
+export function normalizeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of ds) {
+    const key = formatDiagnostic(d);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}

@@ -1,0 +1,90 @@
+// Front end entry points: TypeScript source → IR functions, with coded
+// diagnostics. Parsing goes through one reused in-memory ts-morph Project;
+// no type checking is done (types are hints), so a cold compile is a parse
+// plus a walk over the functions.
+
+import { Project, ts } from "ts-morph";
+import type { Func } from "../ir/syntax.js";
+import { type FunctionLike, stripParens } from "./analysis.js";
+import { type Diagnostic, DiagnosticSink, TsgradError, normalizeDiagnostics } from "./diagnostics.js";
+import { compileFunction } from "./lower-func.js";
+import { ModuleInfo } from "./module.js";
+
+export { type Diagnostic, formatDiagnostic, TsgradError, MESSAGES } from "./diagnostics.js";
+
+export interface CompileOptions {
+  fileName?: string; // for diagnostics
+}
+
+export interface FrontendResult {
+  funcs: Map<string, Func>;
+  diagnostics: Diagnostic[];
+  /** Function name → captured module-level variables, in the order of the Func's trailing extra params. */
+  captures: Map<string, string[]>;
+}
+
+let project: Project | undefined;
+
+function parse(fileName: string, text: string): ts.SourceFile {
+  project ??= new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022 } });
+  const sf = project.createSourceFile(fileName, text, { overwrite: true });
+  const node = sf.compilerNode;
+  project.removeSourceFile(sf); // keep the shared project empty; the raw AST stays valid
+  return node;
+}
+
+function syntaxErrors(sf: ts.SourceFile, sink: DiagnosticSink): void {
+  const parseDiags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  // Only the first: the parser's recovery makes later errors mostly echoes of it.
+  for (const d of parseDiags.slice(0, 1)) sink.reportAt(d.start, "syntaxError", ts.flattenDiagnosticMessageText(d.messageText, " "));
+}
+
+export function compileSource(source: string, options: CompileOptions = {}): FrontendResult {
+  const file = options.fileName ?? "input.ts";
+  const sf = parse(file.startsWith("/") ? file : `/${file}`, source);
+  const result: FrontendResult = { funcs: new Map(), diagnostics: [], captures: new Map() };
+  const sink = new DiagnosticSink(sf, file);
+  syntaxErrors(sf, sink);
+  if (sink.list.length > 0) {
+    result.diagnostics = normalizeDiagnostics(sink.list);
+    return result;
+  }
+  const mod = ModuleInfo.fromSourceFile(sf);
+  for (const [name, fn] of mod.functions) {
+    const fsink = new DiagnosticSink(sf, file);
+    const compiled = compileFunction(mod, name, fn, fsink);
+    sink.list.push(...fsink.list);
+    if (compiled) {
+      result.funcs.set(name, compiled.func);
+      result.captures.set(name, compiled.captures);
+    }
+  }
+  result.diagnostics = normalizeDiagnostics(sink.list);
+  return result;
+}
+
+const WRAP = "("; // makes `function (x) {...}` parse as an expression; columns on line 1 are shifted back
+
+/**
+ * Compiles the text of one function as given by `Function.prototype.toString()`.
+ * Nothing outside the text is visible: free variables are errors (TSG1011).
+ */
+export function compileFunctionSource(fnSource: string): Func {
+  const sf = parse("/function.ts", `${WRAP}${fnSource}\n)`);
+  const sink = new DiagnosticSink(sf, "<function>", WRAP.length);
+  syntaxErrors(sf, sink);
+  if (sink.list.length > 0) throw new TsgradError(normalizeDiagnostics(sink.list));
+  const stmt = sf.statements[0];
+  const expr = stmt && ts.isExpressionStatement(stmt) ? stripParens(stmt.expression) : undefined;
+  if (!expr || !(ts.isArrowFunction(expr) || ts.isFunctionExpression(expr)) || sf.statements.length !== 1) {
+    sink.reportAt(WRAP.length, "unsupportedSyntax", "source text", "pass a single function, e.g. `(x) => x * x` or `function f(x) { ... }`");
+    throw new TsgradError(normalizeDiagnostics(sink.list));
+  }
+  const fn: FunctionLike = expr;
+  const name = ts.isFunctionExpression(fn) && fn.name ? fn.name.text : "f";
+  const mod = new ModuleInfo(sf, "function");
+  if (ts.isFunctionExpression(fn) && fn.name) mod.functions.set(name, fn); // so self-calls are reported as recursion
+  const compiled = compileFunction(mod, name, fn, sink);
+  if (!compiled || sink.list.length > 0) throw new TsgradError(normalizeDiagnostics(sink.list));
+  return compiled.func;
+}

@@ -1,0 +1,280 @@
+// Lowering state shared by expressions, statements and loops: the Builder,
+// the SSA environment (binding key → current Atom), scopes, and the control
+// flags of the enclosing function and loop. Branches are lowered with
+// `branch`, which joins the environment: every binding changed in either arm
+// becomes an out of the IR `if`.
+
+import type { ts } from "ts-morph";
+import { Builder, isLit } from "../ir/builder.js";
+import { convert } from "../ir/eval.js";
+import { Names } from "../ir/names.js";
+import { type Atom, type Prim, type Stmt, type Type, type Var, bool, f64, lit, sameType, v } from "../ir/syntax.js";
+import type { DiagnosticSink, MessageKey, MESSAGES } from "./diagnostics.js";
+import type { ModuleInfo } from "./module.js";
+import { type Binding, type BindingKind, Scope } from "./scope.js";
+
+/** Type of a key's values; null for `const` bindings, whose type is their value's. */
+export interface KeyInfo {
+  readonly hint: string;
+  readonly type: Type | null;
+}
+
+/** Flags of one loop: set by `break` / `continue` in its body (absent when the body has none). */
+export interface LoopCtx {
+  brkKey?: string;
+  contKey?: string;
+}
+
+/** One function being lowered (the top-level one or an inlined callee). */
+export interface FnCtx {
+  readonly name: string;
+  readonly retKey?: string; // "returned" flag; absent for expression-bodied arrows
+  readonly retvalKeys: string[];
+  readonly arity: number;
+  readonly loops: LoopCtx[];
+}
+
+type Args<K extends MessageKey> = Parameters<(typeof MESSAGES)[K]["text"]>;
+
+export class Lowerer {
+  readonly b: Builder;
+  env = new Map<string, Atom>();
+  scope = new Scope(null);
+  fn: FnCtx | null = null;
+  readonly keyInfo = new Map<string, KeyInfo>();
+  private keyCounter = 0;
+  /** Module values read by the function, in first-use order: they become trailing params. */
+  readonly captures = new Map<string, Var>();
+  /** Names reserved for captures so they keep the module variable's exact name. */
+  readonly reserved = new Set<string>();
+  /** Functions being inlined (the top-level one first): a repeat is recursion. */
+  readonly inlineStack: string[] = [];
+  /** Bindings whose declaration was already reported (a nested function): uses stay silent. */
+  readonly failedKeys = new Set<string>();
+  /** Set when lowering tried to capture in a context that cannot (constant folding). */
+  captureFailed = false;
+
+  constructor(
+    readonly mod: ModuleInfo,
+    readonly diags: DiagnosticSink,
+    names: Names = new Names(),
+    readonly canCapture = true,
+  ) {
+    this.b = new Builder(names);
+  }
+
+  report<K extends MessageKey>(node: ts.Node, key: K, ...args: Args<K>): Atom {
+    this.diags.report(node, key, ...args);
+    return lit(NaN); // lowering goes on with a placeholder so later errors are reported too
+  }
+
+  text(node: ts.Node): string {
+    const t = node.getText(this.mod.sf).replace(/\s+/g, " ");
+    return t.length > 40 ? `${t.slice(0, 37)}...` : t;
+  }
+
+  // ---- bindings --------------------------------------------------------------
+
+  newKey(hint: string, type: Type | null, value?: Atom): string {
+    const key = `${hint}#${++this.keyCounter}`;
+    this.keyInfo.set(key, { hint, type });
+    if (value) this.env.set(key, value);
+    return key;
+  }
+
+  declare(name: string, kind: BindingKind, value: Atom, type: Type | null): Binding {
+    const binding = { key: this.newKey(name, type), name, kind };
+    this.scope.vars.set(name, binding);
+    this.env.set(binding.key, type ? this.coerce(value, type) : value);
+    return binding;
+  }
+
+  /** Assigns to a mutable binding, converting to its declared type. */
+  assign(b: Binding, value: Atom): Atom {
+    const t = this.keyInfo.get(b.key)?.type;
+    const a = t ? this.coerce(value, t) : value;
+    this.env.set(b.key, a);
+    return a;
+  }
+
+  get(key: string): Atom {
+    const a = this.env.get(key);
+    if (!a) throw new Error(`internal: unbound key ${key}`);
+    return a;
+  }
+
+  withScope<T>(f: () => T): T {
+    const saved = this.scope;
+    this.scope = new Scope(saved);
+    try {
+      return f();
+    } finally {
+      this.scope = saved;
+    }
+  }
+
+  capture(name: string): Atom {
+    if (!this.canCapture) {
+      this.captureFailed = true;
+      return lit(NaN);
+    }
+    let x = this.captures.get(name);
+    if (!x) {
+      x = v(this.reserved.has(name) ? name : this.b.names.fresh(name), f64);
+      this.reserved.delete(name);
+      this.captures.set(name, x);
+    }
+    return x;
+  }
+
+  // ---- types ---------------------------------------------------------------
+
+  prim(p: Prim, args: Atom[], hint?: string): Atom {
+    return this.b.prim(p, args, undefined, hint);
+  }
+
+  toF64(a: Atom): Atom {
+    return this.b.cast(a, "f64");
+  }
+
+  /** Truthiness of a number is `x != 0`; bools pass through. */
+  toBool(a: Atom): Atom {
+    return a.type.dtype === "bool" ? a : this.prim("ne", [a, lit(0, a.type)]);
+  }
+
+  coerce(a: Atom, t: Type): Atom {
+    if (sameType(a.type, t)) return a;
+    return t.dtype === "bool" ? this.toBool(a) : this.b.cast(a, t.dtype);
+  }
+
+  not(a: Atom): Atom {
+    return this.prim("not", [a]);
+  }
+
+  and(a: Atom, c: Atom): Atom {
+    if (isLit(a, 1)) return c;
+    if (isLit(c, 1)) return a;
+    if (isLit(a, 0) || isLit(c, 0)) return lit(false, bool);
+    return this.prim("and", [a, c]);
+  }
+
+  or(a: Atom, c: Atom): Atom {
+    if (isLit(a, 0)) return c;
+    if (isLit(c, 0)) return a;
+    if (isLit(a, 1) || isLit(c, 1)) return lit(true, bool);
+    return this.prim("or", [a, c]);
+  }
+
+  // ---- branches and control flags -----------------------------------------------
+
+  /**
+   * Lowers `cond ? then : else`, where each arm may also assign bindings.
+   * Returns the arms' (type-unified) results; the environment afterwards holds
+   * the joined value of every binding that existed before the branch.
+   */
+  branch(cond: Atom, thenFn: () => Atom[], elseFn: () => Atom[], hint = "t"): Atom[] {
+    const before = this.env;
+    const arm = (f: () => Atom[]) => {
+      this.env = new Map(before);
+      let res: Atom[] = [];
+      const blk = this.b.block(() => (res = f()));
+      return { stmts: [...blk.stmts], res, env: this.env };
+    };
+    const t = arm(thenFn);
+    const e = arm(elseFn);
+    this.env = new Map(before);
+    if (cond.kind === "lit") {
+      // Constant condition: splice the taken arm (names are unique function-wide).
+      const c = cond.value ? t : e;
+      for (const s of c.stmts) this.b.emit(s);
+      for (const k of before.keys()) this.env.set(k, c.env.get(k)!);
+      return c.res;
+    }
+    const outs: Var[] = [];
+    const ty: Atom[] = [];
+    const ey: Atom[] = [];
+    const join = (a: Atom, c: Atom, h: string): Atom => {
+      const type = joinType(a.type, c.type);
+      a = this.castInto(t.stmts, a, type);
+      c = this.castInto(e.stmts, c, type);
+      if (sameAtom(a, c)) return a;
+      // A flag set to true in one arm and false in the other is the condition itself.
+      if (type.dtype === "bool" && a.kind === "lit" && c.kind === "lit") return a.value ? cond : this.not(cond);
+      const out = this.b.fresh(h, type);
+      outs.push(out);
+      ty.push(a);
+      ey.push(c);
+      return out;
+    };
+    const n = Math.min(t.res.length, e.res.length);
+    const results: Atom[] = [];
+    for (let j = 0; j < n; j++) results.push(join(t.res[j], e.res[j], hint));
+    for (const k of before.keys()) this.env.set(k, join(t.env.get(k)!, e.env.get(k)!, this.keyInfo.get(k)?.hint ?? "t"));
+    // An if without outs computes nothing observable (every primitive is pure): drop it.
+    if (outs.length > 0) this.b.emit({ kind: "if", outs, cond, then: { stmts: t.stmts, results: ty }, else: { stmts: e.stmts, results: ey } });
+    return results;
+  }
+
+  /** Appends a cast to a finished block's statements. */
+  private castInto(stmts: Stmt[], a: Atom, t: Type): Atom {
+    if (sameType(a.type, t)) return a;
+    if (a.kind === "lit") return lit(convert(a.value, t.dtype), t);
+    const out = this.b.fresh(a.name, t);
+    stmts.push(t.dtype === "bool" ? { kind: "prim", outs: [out], prim: "ne", args: [a, lit(0, a.type)] } : { kind: "prim", outs: [out], prim: "cast", args: [a], attrs: { dtype: t.dtype } });
+    return out;
+  }
+
+  /** Flags that can make the rest of the current statement list skip: return, and the innermost loop's break/continue. */
+  flagKeys(): string[] {
+    const fn = this.fn;
+    if (!fn) return [];
+    const loop = fn.loops[fn.loops.length - 1];
+    return [fn.retKey, loop?.brkKey, loop?.contKey].filter((k): k is string => k !== undefined && this.env.has(k));
+  }
+
+  pendingExit(): Atom {
+    return this.flagKeys().reduce<Atom>((acc, k) => this.or(acc, this.get(k)), lit(false, bool));
+  }
+
+  /** Runs `rest` only if no return/break/continue has happened: guards it with an `if` when that is not known statically. */
+  guarded(rest: () => void): void {
+    const exit = this.pendingExit();
+    if (isLit(exit, 0)) return rest();
+    if (isLit(exit, 1)) return this.discard(rest);
+    const flags = this.flagKeys();
+    const live = flags.filter((k) => !isLit(this.get(k), 0));
+    this.branch(
+      exit,
+      () => {
+        if (live.length === 1) this.env.set(live[0], lit(true, bool)); // the one possible reason we skipped
+        return [];
+      },
+      () => {
+        for (const k of flags) this.env.set(k, lit(false, bool));
+        rest();
+        return [];
+      },
+    );
+  }
+
+  /** Lowers unreachable code only for its diagnostics. */
+  discard(f: () => void): void {
+    const saved = this.env;
+    this.env = new Map(saved);
+    this.b.block(() => {
+      f();
+      return [];
+    });
+    this.env = saved;
+  }
+}
+
+export function sameAtom(a: Atom, b: Atom): boolean {
+  if (a === b) return true;
+  if (a.kind === "var" && b.kind === "var") return a.name === b.name;
+  return a.kind === "lit" && b.kind === "lit" && a.type.dtype === b.type.dtype && Object.is(a.value, b.value);
+}
+
+export function joinType(a: Type, b: Type): Type {
+  return sameType(a, b) ? a : f64;
+}
