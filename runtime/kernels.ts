@@ -7,19 +7,26 @@
 
 import { compileJs } from "../compiler/backends/js/index.js";
 import { printFunc } from "../compiler/ir/print.js";
+import { lowerArrays } from "../compiler/passes/lower-arrays.js";
 import type { Func } from "../compiler/ir/syntax.js";
 import { hashKey } from "./disk-cache.js";
 import { type NativeCompiler, loadNativeCompiler } from "./native.js";
 
 export type Backend = "native" | "js";
 
-/** A compiled kernel: write the arguments to `input`, `run()`, read `output`. */
+/**
+ * A compiled kernel. `invoke` takes the lowered function's arguments (numbers,
+ * and typed arrays followed by their dims) and returns its results the same
+ * way. Kernels over scalars also offer a fast path: write `input`, `run()`,
+ * read `output`.
+ */
 export interface Kernel {
   readonly backend: Backend;
   readonly func: Func;
   readonly input: Float64Array;
   readonly output: Float64Array;
   run(): void;
+  invoke(args: unknown[]): unknown[];
 }
 
 /** Convenience call: copies `args` in and the results out. */
@@ -82,12 +89,12 @@ function compilePending(): void {
   const t0 = performance.now();
   const backend = currentBackend();
   if (backend === "native") {
-    const funcs = batch.map(([key, f]) => ({ ...f, name: `k_${key.slice(key.indexOf(":") + 1).slice(0, 16)}` }));
+    const funcs = batch.map(([key, f]) => ({ ...lowerArrays(f), name: `k_${key.slice(key.indexOf(":") + 1).slice(0, 16)}` }));
     const raws = native!.compile(funcs);
     stats.nativeLibraries++;
     batch.forEach(([key, f], j) => {
       const r = raws[j];
-      kernels.set(key, { backend, func: f, input: r.input, output: r.output, run: () => r.run() });
+      kernels.set(key, { backend, func: f, input: r.input, output: r.output, run: () => r.run(), invoke: (args) => r.invoke(args) });
       stats.nativeKernels++;
     });
   } else {
@@ -100,14 +107,15 @@ function compilePending(): void {
   stats.compileMs += performance.now() - t0;
 }
 
-/** A JS-backend kernel behind the same input/output interface as a native one. */
+/** A JS-backend kernel behind the same interface as a native one. */
 function jsKernel(f: Func): Kernel {
-  const fn = compileJs(f);
-  const input = new Float64Array(f.params.length);
-  const output = new Float64Array(f.body.results.length);
+  const lowered = lowerArrays(f);
+  const fn = compileJs(lowered);
+  const input = new Float64Array(lowered.params.length);
+  const output = new Float64Array(lowered.body.results.length);
   const run = () => {
     const r = fn(...input) as number[];
     for (let k = 0; k < r.length; k++) output[k] = r[k];
   };
-  return { backend: "js", func: f, input, output, run };
+  return { backend: "js", func: f, input, output, run, invoke: (args) => fn(...(args as number[])) };
 }

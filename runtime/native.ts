@@ -8,6 +8,8 @@ export interface RawKernel {
   readonly input: Float64Array;
   readonly output: Float64Array;
   run(): void;
+  /** Arguments and results as in the lowered function: numbers, and typed arrays followed by their dims. */
+  invoke(args: unknown[]): unknown[];
 }
 
 export interface NativeCompiler {

@@ -10,6 +10,7 @@ import { createSyncFn } from "synckit";
 import type { Func } from "../compiler/ir/syntax.js";
 import { hashKey, readCache, writeCache } from "./disk-cache.js";
 import type { TreeDef } from "./pytree.js";
+import { fixedTraced } from "./fixed.js";
 import { type Traced, noCaptures } from "./traced.js";
 
 export interface Frontend {
@@ -57,7 +58,7 @@ export function traceSource(f: Function, who: string): Traced {
     func = compileSource(src);
     writeCache(key, JSON.stringify(func));
   }
-  const t: Traced = { func, name, arity: func.params.length, captures: noCaptures, out: outTree(func.body.results.length) };
+  const t = fixedTraced(func, name, 0, noCaptures);
   traced.set(f, t);
   return t;
 }

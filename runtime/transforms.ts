@@ -1,14 +1,16 @@
 // JAX's function transformations: grad, valueAndGrad, jvp, vjp, jit. Each
-// builds IR with the compiler's transforms (compiler/ad) and returns a JS
-// function that carries that IR, so transforms nest to any depth.
+// returns a JS function carrying a Traced (traced.ts) that builds its IR per
+// call signature from the IR of its argument, so transforms nest to any
+// depth. Calls go through call.ts, which compiles and runs the kernel.
 
 import { gradFunc, jvpOf, vjpOf } from "../compiler/ad/grad.js";
 import type { Func } from "../compiler/ir/syntax.js";
 import { isFloat } from "../compiler/ir/syntax.js";
-import { type Kernel, callKernel, kernelFor, prepare } from "./kernels.js";
-import { type TreeDef, unflatten } from "./pytree.js";
+import { callTraced, prepareTraced, signatureOf } from "./call.js";
+import { type TreeDef, leafCount, leafPaths } from "./pytree.js";
+import { type CallSig, describe } from "./signature.js";
 import { traceSource } from "./source.js";
-import { type Traced, attach, tracedOf } from "./traced.js";
+import { type Instance, type Traced, attach, perSignature, tracedOf } from "./traced.js";
 
 export interface GradOptions {
   hasAux?: boolean;
@@ -23,70 +25,51 @@ export function trace(f: unknown, who: string): Traced {
   return tracedOf(f) ?? traceSource(f, who);
 }
 
-function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (Array.isArray(x)) return "an array";
-  return typeof x === "object" ? `an object (${(x as object).constructor?.name ?? "Object"})` : `${typeof x} ${String(x)}`;
+/** The JS function that runs `t`. */
+export function callable(t: Traced, who: string): (...args: any[]) => any {
+  return attach((...args: unknown[]) => callTraced(t, args, who), t);
 }
 
-function normalizeArgnums(t: Traced, argnums: number | number[] | undefined, who: string): { list: number[]; tuple: boolean } {
+function normalizeArgnums(t: Traced, argnums: number | number[] | undefined, who: string): { nums: number[]; tuple: boolean } {
   const tuple = Array.isArray(argnums);
-  const list = argnums === undefined ? [0] : Array.isArray(argnums) ? argnums : [argnums];
-  for (const k of list) {
+  const nums = argnums === undefined ? [0] : Array.isArray(argnums) ? argnums : [argnums];
+  if (tuple && nums.length === 0) throw new RangeError(`${who}(${t.name}): argnums must not be empty`);
+  for (const k of nums) {
     if (!Number.isInteger(k) || k < 0 || k >= t.arity) {
       throw new RangeError(`${who}(${t.name}): argnums ${k} is out of range for a function of ${t.arity} positional argument${t.arity === 1 ? "" : "s"}`);
     }
   }
-  return { list, tuple };
+  return { nums, tuple };
 }
 
-/** Checks the arguments of a call and appends the captured values. */
-function kernelArgs(t: Traced, args: unknown[], who: string): number[] {
-  if (args.length !== t.arity) {
-    throw new TypeError(`${who}: ${t.name} takes ${t.arity} argument${t.arity === 1 ? "" : "s"}, got ${args.length}`);
-  }
-  const out = new Array<number>(t.arity);
-  for (let k = 0; k < t.arity; k++) {
-    const a = args[k];
-    if (typeof a === "number") out[k] = a;
-    else if (typeof a === "boolean") out[k] = a ? 1 : 0;
-    else {
-      const p = t.func.params[k]?.name ?? `#${k}`;
-      throw new TypeError(`${who}: argument ${k} (${p}) of ${t.name} must be a number, got ${describe(a)}`);
-    }
-  }
-  const caps = t.captures();
-  return caps.length ? out.concat(caps) : out;
+/** Leaf positions of positional argument k in the flattened parameters. */
+function leafRange(sig: CallSig, k: number): number[] {
+  let start = 0;
+  for (let j = 0; j < k; j++) start += leafCount(sig.defs[j]);
+  return Array.from({ length: leafCount(sig.defs[k]) }, (_, i) => start + i);
 }
 
-/** Makes the JS function that runs `t` (compiling it on first call). */
-export function callable(t: Traced, who: string): (...args: unknown[]) => unknown {
-  prepare(t.func);
-  const single = t.out.kind === "leaf";
-  let k: Kernel | undefined;
-  const f = (...args: unknown[]) => {
-    k ??= kernelFor(t.func);
-    const input = kernelArgs(t, args, who);
-    if (single) {
-      k.input.set(input);
-      k.run();
-      return k.output[0];
-    }
-    return unflatten(t.out, callKernel(k, input));
-  };
-  return attach(f, t);
-}
-
-function scalarOutput(t: Traced, who: string, hasAux: boolean): void {
-  const r = t.func.body.results;
-  const valueIsScalar = hasAux ? t.out.kind === "list" && t.out.items.length === 2 && t.out.items[0].kind === "leaf" : t.out.kind === "leaf";
-  if (!valueIsScalar || !isFloat(r[0].type) || r[0].type.rank !== 0) {
-    const got = t.out.kind === "list" ? `a tuple of ${t.out.items.length}` : "a non-scalar";
+function checkScalarOutput(t: Traced, inst: Instance, who: string, hasAux: boolean): void {
+  const out = inst.out;
+  const r = inst.func.body.results;
+  const ok = hasAux ? out.kind === "list" && out.items.length === 2 && out.items[0].kind === "leaf" : out.kind === "leaf";
+  if (!ok || !isFloat(r[0].type) || r[0].type.rank !== 0) {
+    const got = out.kind === "list" ? `a tuple of ${out.items.length}` : out.kind === "leaf" ? (r[0].type.rank > 0 ? `an array of rank ${r[0].type.rank}` : `a ${r[0].type.dtype} value`) : "a pytree";
     throw new TypeError(
       hasAux
         ? `${who}(${t.name}, { hasAux: true }): ${t.name} must return [scalar, aux], got ${got}`
-        : `${who}(${t.name}): ${t.name} must return a scalar, but it returns ${got}; use jacfwd/jacrev for vector outputs, or hasAux: true for [value, aux]`,
+        : `${who}(${t.name}): ${t.name} must return a float scalar, but it returns ${got}; use jacfwd/jacrev for non-scalar outputs, or hasAux: true for [value, aux]`,
     );
+  }
+}
+
+function checkFloatInputs(t: Traced, sig: CallSig, nums: number[], who: string): void {
+  for (const k of nums) {
+    const paths = leafPaths(sig.defs[k], t.paramNames[k] ?? `args[${k}]`);
+    leafRange(sig, k).forEach((leaf, j) => {
+      const ty = sig.leaves[leaf].type;
+      if (!isFloat(ty)) throw new TypeError(`${who}(${t.name}): ${paths[j]} has dtype ${ty.dtype}; differentiation needs float inputs (pass a float array or a number)`);
+    });
   }
 }
 
@@ -97,28 +80,29 @@ function pick(f: Func, indices: number[]): Func {
 
 function gradTraced(t: Traced, argnums: number | number[] | undefined, opts: GradOptions, withValue: boolean, who: string): Traced {
   const hasAux = !!opts.hasAux;
-  scalarOutput(t, who, hasAux);
-  const { list: nums, tuple } = normalizeArgnums(t, argnums, who);
-  const nres = t.func.body.results.length;
-  const auxIdx = hasAux ? Array.from({ length: nres - 1 }, (_, k) => k + 1) : [];
-  const keep = withValue ? [0, ...auxIdx] : auxIdx;
-  const g = gradFunc(t.func, { argnums: nums, keep }, `${withValue ? "value_and_grad" : "grad"}_${t.func.name}`);
-  // results: [value?, aux..., grads...] → leaves in the order of the output tree
-  const nk = keep.length;
-  const gradIdx = nums.map((_, j) => nk + j);
-  const auxPos = auxIdx.map((_, j) => (withValue ? 1 : 0) + j);
-  const gradTree = tuple ? list(nums.map(() => LEAF)) : LEAF;
-  const auxTree = hasAux ? (t.out as { items: TreeDef[] }).items[1] : undefined;
-  let order: number[];
-  let out: TreeDef;
-  if (withValue) {
-    order = hasAux ? [0, ...auxPos, ...gradIdx] : [0, ...gradIdx];
-    out = list([hasAux ? list([LEAF, auxTree!]) : LEAF, gradTree]);
-  } else {
-    order = hasAux ? [...gradIdx, ...auxPos] : gradIdx;
-    out = hasAux ? list([gradTree, auxTree!]) : gradTree;
-  }
-  return { func: pick(g, order), name: `${who}(${t.name})`, arity: t.arity, captures: t.captures, out };
+  const { nums, tuple } = normalizeArgnums(t, argnums, who);
+  const instantiate = perSignature((sig) => {
+    const inner = t.instantiate(sig);
+    checkScalarOutput(t, inner, who, hasAux);
+    checkFloatInputs(t, sig, nums, who);
+    const nres = inner.func.body.results.length;
+    const auxIdx = hasAux ? Array.from({ length: nres - 1 }, (_, k) => k + 1) : [];
+    const keep = withValue ? [0, ...auxIdx] : auxIdx;
+    const leaves = nums.flatMap((k) => leafRange(sig, k));
+    const g = gradFunc(inner.func, { argnums: leaves, keep }, `${withValue ? "value_and_grad" : "grad"}_${inner.func.name}`);
+    // g's results: [value?, aux..., gradient leaves...]; reorder to the output tree's leaf order
+    const gradIdx = leaves.map((_, j) => keep.length + j);
+    const auxPos = auxIdx.map((_, j) => (withValue ? 1 : 0) + j);
+    const gradTree = tuple ? list(nums.map((k) => sig.defs[k])) : sig.defs[nums[0]];
+    const auxTree = hasAux ? (inner.out as { items: TreeDef[] }).items[1] : LEAF;
+    if (withValue) {
+      const order = hasAux ? [0, ...auxPos, ...gradIdx] : [0, ...gradIdx];
+      return { func: pick(g, order), out: list([hasAux ? list([LEAF, auxTree]) : LEAF, gradTree]) };
+    }
+    const order = hasAux ? [...gradIdx, ...auxPos] : gradIdx;
+    return { func: pick(g, order), out: hasAux ? list([gradTree, auxTree]) : gradTree };
+  });
+  return { name: `${who}(${t.name})`, arity: t.arity, paramNames: t.paramNames, captures: t.captures, instantiate };
 }
 
 /** jax.grad: the gradient of a scalar function with respect to the arguments `argnums` (default 0). */
@@ -148,36 +132,53 @@ export function jvp(f: (...args: any[]) => any, primals: unknown[], tangents: un
   checkTuple(primals, t.arity, "primals", "jvp");
   checkTuple(tangents, t.arity, "tangents", "jvp");
   const all = Array.from({ length: t.arity }, (_, k) => k);
-  // the kernel takes the primals, the captured values, then the tangents
-  const jf = jvpOf(t.func, all);
-  const nres = t.func.body.results.length;
-  const results = callKernel(kernelFor(jf), [...kernelArgs(t, primals, "jvp"), ...kernelArgsOf(t, tangents, "jvp")]);
-  const unflat = (xs: number[]) => (t.out.kind === "leaf" ? xs[0] : unflatten(t.out, xs));
-  return [unflat(results.slice(0, nres)), unflat(results.slice(nres))];
-}
-
-function kernelArgsOf(t: Traced, args: unknown[], who: string): number[] {
-  return kernelArgs({ ...t, captures: () => [] }, args, who);
+  // a function of (primals..., tangents...) whose captured values stay last
+  const jt: Traced = {
+    name: `jvp(${t.name})`,
+    arity: 2 * t.arity,
+    paramNames: [...t.paramNames, ...t.paramNames.map((n) => `${n}_dot`)],
+    captures: t.captures,
+    instantiate: perSignature((sig) => {
+      const primalSig = signatureOf([...primals, t.captures()], `jvp(${t.name})`, t.paramNames);
+      const inner = t.instantiate(primalSig);
+      checkFloatInputs(t, primalSig, all, "jvp");
+      const nPrimalLeaves = all.reduce((n, k) => n + leafCount(sig.defs[k]), 0);
+      const nCap = inner.func.params.length - nPrimalLeaves;
+      const j = jvpOf(inner.func, Array.from({ length: nPrimalLeaves }, (_, k) => k), `jvp_${inner.func.name}`);
+      // jvpOf's params: primal leaves, captured leaves, tangent leaves → reorder to primals, tangents, captured
+      const ps = j.params;
+      const params = [...ps.slice(0, nPrimalLeaves), ...ps.slice(nPrimalLeaves + nCap), ...ps.slice(nPrimalLeaves, nPrimalLeaves + nCap)];
+      return { func: { ...j, params }, out: list([inner.out, inner.out]) };
+    }),
+  };
+  return callTraced(jt, [...primals, ...tangents], "jvp") as [unknown, unknown];
 }
 
 /** jax.vjp: returns [f(...primals), vjpFn] where vjpFn(cotangent) gives one cotangent per primal (an array). */
 export function vjp(f: (...args: any[]) => any, ...primals: unknown[]): [unknown, (ct: unknown) => unknown[]] {
   const t = trace(f, "vjp");
+  const value = callTraced(t, primals, "vjp");
   const all = Array.from({ length: t.arity }, (_, k) => k);
-  const back = vjpOf(t.func, all);
-  const args = kernelArgs(t, primals, "vjp");
-  const nres = t.func.body.results.length;
-  const fk = kernelFor(t.func);
-  const out = callKernel(fk, args);
-  const value = t.out.kind === "leaf" ? out[0] : unflatten(t.out, out);
-  const bk = kernelFor(back);
-  const vjpFn = (ct: unknown) => {
-    const cts = nres === 1 ? [ct] : ct;
-    if (!Array.isArray(cts) || cts.length !== nres || cts.some((c) => typeof c !== "number")) {
-      throw new TypeError(`vjp(${t.name}): the cotangent must have the structure of the output (${nres === 1 ? "a number" : `an array of ${nres} numbers`})`);
-    }
-    return callKernel(bk, [...args, ...(cts as number[])]);
+  const sig = signatureOf([...primals, t.captures()], `vjp(${t.name})`, t.paramNames);
+  const inner = t.instantiate(sig);
+  checkFloatInputs(t, sig, all, "vjp");
+  const nPrimalLeaves = all.reduce((n, k) => n + leafCount(sig.defs[k]), 0);
+  const back = vjpOf(inner.func, Array.from({ length: nPrimalLeaves }, (_, k) => k), `vjp_${inner.func.name}`);
+  const bt: Traced = {
+    name: `vjp(${t.name})`,
+    arity: t.arity + 1,
+    paramNames: [...t.paramNames, "cotangent"],
+    captures: t.captures,
+    // vjpOf's params: primal leaves, captured leaves, cotangent leaves → primals, cotangents, captured
+    instantiate: perSignature(() => {
+      const ps = back.params;
+      const nCap = inner.func.params.length - nPrimalLeaves;
+      const params = [...ps.slice(0, nPrimalLeaves), ...ps.slice(nPrimalLeaves + nCap), ...ps.slice(nPrimalLeaves, nPrimalLeaves + nCap)];
+      return { func: { ...back, params }, out: list(all.map((k) => sig.defs[k])) };
+    }),
   };
+  const vjpFn = (ct: unknown) => callTraced(bt, [...primals, ct], "vjp") as unknown[];
   return [value, vjpFn];
 }
 
+export { prepareTraced };

@@ -7,14 +7,15 @@
 import { Builder } from "../ir/builder.js";
 import { Names, tangentName } from "../ir/names.js";
 import type { Atom, Block, Func, Stmt, Var } from "../ir/syntax.js";
-import { isFloat, lit, v } from "../ir/syntax.js";
+import { isElementwise, isFloat, lit, v } from "../ir/syntax.js";
 import { activeVars } from "./activity.js";
 import { rules } from "./rules.js";
 
-/** Zero of the type of `like`: a literal for scalars, a fresh zero buffer for arrays. */
+/** Zero of the type of `like`: a literal for scalars, a fresh zero array of like's shape for arrays. */
 export function zeroLike(b: Builder, like: Atom): Atom {
   if (like.type.rank === 0) return lit(0, like.type);
-  return b.prim("arr_new", [b.prim("arr_len", [like])], { dtype: like.type.dtype }, "zeros");
+  if (like.type.rank === 1 && like.kind === "var") return b.prim("arr_new", [b.prim("arr_len", [like])], { dtype: like.type.dtype }, "zeros");
+  return b.prim("broadcast_like", [lit(0, { dtype: like.type.dtype, rank: 0 }), like], undefined, "zeros");
 }
 
 export class JvpEmitter {
@@ -93,7 +94,11 @@ export class JvpEmitter {
       });
     } else if (rule.kind === "linear") {
       t = rule.jvp(this.b, ts, args, s.attrs);
+    } else if (rule.kind === "custom") {
+      t = rule.jvp(this.b, ts, args, y, s.attrs);
     }
+    // an elementwise tangent built from broadcast arguments may have a smaller shape than the result
+    if (t && isElementwise(s.prim) && y.type.rank > 0 && s.args.length > 1) t = this.b.prim("broadcast_like", [t, y], undefined, tangentName(out.name));
     this.tan.set(out.name, t ?? zeroLike(this.b, y));
   }
 

@@ -14,6 +14,7 @@
 
 import type { Builder } from "../ir/builder.js";
 import { type Atom, type Attrs, type Prim, isFloat, lit } from "../ir/syntax.js";
+import { arrayRules } from "./array-rules.js";
 
 export type Partials = (b: Builder, x: Atom[], out: Atom, attrs: Attrs | undefined) => (Atom | null)[];
 
@@ -24,7 +25,17 @@ export interface LinearRule {
   transpose: (b: Builder, ct: Atom, x: Atom[], attrs: Attrs | undefined) => (Atom | null)[];
 }
 
-export type Rule = { kind: "partials"; partials: Partials } | LinearRule | { kind: "zero" };
+/**
+ * A rule for a primitive that is neither elementwise nor linear (matmul is
+ * bilinear, max-reductions choose): forward and reverse given the primal values.
+ */
+export interface CustomRule {
+  kind: "custom";
+  jvp: (b: Builder, t: (Atom | null)[], x: Atom[], out: Atom, attrs: Attrs | undefined) => Atom | null;
+  vjp: (b: Builder, ct: Atom, x: Atom[], out: Atom, attrs: Attrs | undefined) => (Atom | null)[];
+}
+
+export type Rule = { kind: "partials"; partials: Partials } | LinearRule | CustomRule | { kind: "zero" };
 
 const zero: Rule = { kind: "zero" };
 const partials = (p: Partials): Rule => ({ kind: "partials", partials: p });
@@ -119,4 +130,5 @@ export const rules: Record<Prim, Rule> = {
     },
     transpose: (b, ct, [, i, val]) => [b.prim("arr_set", [ct, i, c(val, 0)]), null, b.prim("arr_get", [ct, i])],
   },
+  ...arrayRules,
 };

@@ -20,7 +20,7 @@ import { Builder } from "../ir/builder.js";
 import { freeVars } from "../ir/analysis.js";
 import { Names, adjointName, tapeName } from "../ir/names.js";
 import type { Atom, Block, Func, Stmt, Var } from "../ir/syntax.js";
-import { i32, isFloat, lit, v } from "../ir/syntax.js";
+import { i32, isElementwise, isFloat, lit, v } from "../ir/syntax.js";
 import { activeVars } from "./activity.js";
 import { JvpEmitter, zeroLike } from "./jvp.js";
 import { rules } from "./rules.js";
@@ -51,7 +51,6 @@ class VjpEmitter {
       adj.set(x.name, ct);
       return;
     }
-    if (x.type.rank > 0) throw new ReverseModeUnsupported(`reverse mode: array ${x.name} has two uses whose adjoints would need adding`);
     adj.set(x.name, this.b.add(old, ct, adjointName(x.name)));
   }
 
@@ -102,13 +101,19 @@ class VjpEmitter {
       adj.set(a.name, this.b.prim("arr_set", [abar, i, sum], undefined, adjointName(a.name)));
       return;
     }
+    const y = this.sub(out);
     const cts =
       rule.kind === "partials"
-        ? rule.partials(this.b, args, this.sub(out), s.attrs).map((p) => (p ? this.b.mul(p, ct, adjointName(out.name)) : null))
-        : rule.transpose(this.b, ct, args, s.attrs);
+        ? rule.partials(this.b, args, y, s.attrs).map((p) => (p ? this.b.mul(p, ct, adjointName(out.name)) : null))
+        : rule.kind === "linear"
+          ? rule.transpose(this.b, ct, args, s.attrs)
+          : rule.vjp(this.b, ct, args, y, s.attrs);
+    // an argument broadcast into the result receives the sum over the broadcast axes
+    const unbroadcast = isElementwise(s.prim) && y.type.rank > 0 && s.args.length > 1;
     s.args.forEach((a, k) => {
       const c = cts[k];
-      if (c) this.addAdjoint(adj, a, c);
+      if (!c || a.kind !== "var" || !this.active.has(a.name)) return;
+      this.addAdjoint(adj, a, unbroadcast ? this.b.prim("sum_like", [c, args[k]], undefined, adjointName(a.name)) : c);
     });
   }
 

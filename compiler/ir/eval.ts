@@ -2,9 +2,9 @@
 // The IR interpreter (interp.ts) uses this table; both backends are tested
 // against it. i32 results wrap to 32 bits; f32 results round to float32.
 
-import type { Attrs, DType, Prim } from "./syntax.js";
+import { type Attrs, type DType, type ElementwisePrim, type Prim, isElementwise } from "./syntax.js";
 
-type ScalarPrim = Exclude<Prim, "arr_new" | "arr_get" | "arr_set" | "arr_len">;
+type ScalarPrim = ElementwisePrim;
 export type ScalarImpl = (a: number[], attrs: Attrs | undefined) => number;
 
 const b = (x: boolean) => (x ? 1 : 0);
@@ -93,5 +93,5 @@ export function evalScalar(prim: ScalarPrim, args: number[], attrs: Attrs | unde
 }
 
 export function isScalarPrim(p: Prim): p is ScalarPrim {
-  return !p.startsWith("arr_");
+  return isElementwise(p);
 }

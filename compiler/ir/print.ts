@@ -1,6 +1,6 @@
 // Prints IR in the grammar written at the top of syntax.ts.
 
-import type { Atom, Block, Func, Lit, Stmt, Var } from "./syntax.js";
+import type { Atom, Block, Func, Lit, PrimStmt, Stmt, Var } from "./syntax.js";
 import { typeToString } from "./syntax.js";
 
 export function printFunc(f: Func): string {
@@ -50,8 +50,7 @@ export function printStmt(s: Stmt, indent = ""): string {
   const lhs = outs ? `${outs} = ` : "";
   switch (s.kind) {
     case "prim": {
-      const a = s.attrs;
-      const attr = a?.exponent !== undefined ? `<${a.exponent}>` : a?.dtype ? `<${a.dtype}>` : "";
+      const attr = printAttrs(s.attrs);
       return `${lhs}${s.prim}${attr}(${atoms(s.args)})`;
     }
     case "if":
@@ -66,4 +65,15 @@ export function printStmt(s: Stmt, indent = ""): string {
     default:
       throw new Error(`unknown statement ${(s as Stmt).kind}`);
   }
+}
+
+function printAttrs(a: PrimStmt["attrs"]): string {
+  if (!a) return "";
+  const parts: string[] = [];
+  if (a.exponent !== undefined) parts.push(String(a.exponent));
+  if (a.dtype) parts.push(a.dtype);
+  if (a.axes) parts.push(`axes=[${a.axes.join(",")}]`);
+  if (a.keepdims) parts.push("keepdims");
+  if (a.perm) parts.push(`perm=[${a.perm.join(",")}]`);
+  return parts.length ? `<${parts.join(", ")}>` : "";
 }

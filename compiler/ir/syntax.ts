@@ -47,9 +47,12 @@ export interface Lit {
 
 export type Atom = Var | Lit;
 
-/** Every primitive of the IR. Adding one: see ARCHITECTURE.md ("adding a primitive"). */
-export const PRIMS = [
-  // float arithmetic (also i32 where marked in prims.ts)
+/**
+ * Elementwise primitives: on scalars, or on arrays with numpy broadcasting
+ * (the result has the broadcast shape). Adding one: see ARCHITECTURE.md.
+ */
+export const ELEMENTWISE_PRIMS = [
+  // arithmetic (also i32 where prims.ts allows it)
   "add", "sub", "mul", "div", "neg", "rem", "pow", "powi",
   // elementary functions
   "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
@@ -60,16 +63,57 @@ export const PRIMS = [
   "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not",
   // selection, conversion, gradient control
   "select", "cast", "stop_gradient",
-  // rank-1 buffers (loop tapes, kernels' local arrays)
-  "arr_new", "arr_get", "arr_set", "arr_len",
 ] as const;
 
-export type Prim = (typeof PRIMS)[number];
+/** Flat rank-1 buffers: loop tapes, kernels' local arrays, and what array code lowers to. */
+export const BUFFER_PRIMS = ["arr_new", "arr_get", "arr_set", "arr_len"] as const;
 
-/** Attributes some primitives carry: `powi` its integer exponent, `cast` and `arr_new` a dtype. */
+/**
+ * Array primitives (jax.lax-like) on arrays of any rank, with shapes known at
+ * run time. passes/lower-arrays.ts turns them into loops over buffers.
+ */
+export const ARRAY_PRIMS = [
+  "shape", // shape<axes=[k]>(x): i32, the size of axis k
+  "full", // full(v, d0, .., dn-1): an array of that shape filled with scalar v
+  "iota", // iota<dtype>(n): [0, 1, .., n-1]
+  "broadcast_to", // broadcast_to(x, d0, .., dn-1): numpy broadcasting to that shape
+  "broadcast_like", // broadcast_like(x, like): broadcast x to like's shape
+  "sum_like", // sum_like(x, like): sum x down to like's shape (the transpose of broadcasting)
+  "reduce_sum", "reduce_max", "reduce_min", "reduce_prod", // <axes=[..], keepdims>(x)
+  "argmax", "argmin", // <axes=[k] or [] for the flattened array, keepdims>(x): i32
+  "matmul", // numpy matmul for ranks 1 and 2
+  "transpose", // transpose<perm=[..]>(x)
+  "reshape", // reshape(x, d0, .., dn-1); one dim may be -1
+  "expand_dims", // expand_dims<axes=[k]>(x)
+  "squeeze", // squeeze<axes=[..]>(x)
+  "concatenate", // concatenate<axes=[k]>(x0, x1, ..)
+  "slice", // slice<axes=[k]>(x, start, size): x[.., start:start+size, ..] along axis k
+  "take", // take<axes=[k]>(x, idx): numpy take; a scalar idx removes the axis (x[i])
+  "scatter_add", // scatter_add<axes=[k]>(base, idx, upd): base with upd added at idx (take's transpose)
+] as const;
+
+export const PRIMS = [...ELEMENTWISE_PRIMS, ...BUFFER_PRIMS, ...ARRAY_PRIMS] as const;
+
+export type ElementwisePrim = (typeof ELEMENTWISE_PRIMS)[number];
+export type BufferPrim = (typeof BUFFER_PRIMS)[number];
+export type ArrayPrim = (typeof ARRAY_PRIMS)[number];
+export type Prim = ElementwisePrim | BufferPrim | ArrayPrim;
+
+export function isElementwise(p: Prim): p is ElementwisePrim {
+  return (ELEMENTWISE_PRIMS as readonly string[]).includes(p);
+}
+
+export function isArrayPrim(p: Prim): p is ArrayPrim {
+  return (ARRAY_PRIMS as readonly string[]).includes(p);
+}
+
+/** Attributes: `powi` its exponent, `cast`/`arr_new`/`iota` a dtype, array primitives axes, keepdims, a permutation. */
 export interface Attrs {
   readonly exponent?: number;
   readonly dtype?: DType;
+  readonly axes?: readonly number[];
+  readonly keepdims?: boolean;
+  readonly perm?: readonly number[];
 }
 
 export interface PrimStmt {

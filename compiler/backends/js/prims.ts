@@ -10,7 +10,7 @@
 // or a copy of it) and passes that as args[0]; the entry is the store itself.
 // Bounds checks are emitted by the emitter as a separate statement.
 
-import type { Attrs, DType, Prim, Type } from "../../ir/syntax.js";
+import { ARRAY_PRIMS, type ArrayPrim, type Attrs, type DType, type Prim, type Type } from "../../ir/syntax.js";
 
 export type JsLowering = (args: string[], attrs: Attrs | undefined, out: Type) => string;
 
@@ -97,4 +97,19 @@ export const jsPrims: Record<Prim, JsLowering> = {
   arr_get: ([a, i]) => `${a}[${i}]`,
   arr_set: ([a, i, x]) => `${a}[${i}] = ${x}`,
   arr_len: ([a]) => `${a}.length`,
+  ...arrayPrimsMustBeLowered(),
 };
+
+/**
+ * Array primitives never reach a backend: the runtime runs
+ * passes/lower-arrays.ts first, which turns them into loops over rank-1
+ * buffers. Meeting one here is an internal invariant violation.
+ */
+function arrayPrimsMustBeLowered(): Record<ArrayPrim, JsLowering> {
+  const table = {} as Record<ArrayPrim, JsLowering>;
+  for (const p of ARRAY_PRIMS)
+    table[p] = () => {
+      throw new Error(`array primitive ${p} must be lowered by passes/lower-arrays.ts before the JS backend`);
+    };
+  return table;
+}

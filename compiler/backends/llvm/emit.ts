@@ -4,20 +4,30 @@
 // pairs allocated from a per-call arena (runtime.c) and freed at return.
 // Array values may share a buffer; the shared analysis in ../ownership.ts
 // (also used by the JS backend) decides which arr_set may write in place and
-// which loop inits must be copied at loop entry.
+// which loop inits must be copied at loop entry. Innermost loops whose
+// accesses one test can prove in bounds are emitted twice (versioning.ts),
+// so the vectorizer sees a copy without the bounds-check exits.
 //
-// Kernel ABI, one exported symbol per Func (see kernelSymbol):
-//   int32_t tsgk_NAME(const double* in, double* out)
-// params are read from in[k] and converted like eval.ts `convert`; results are
-// written to out[k] as doubles. The return value is a Status (0 = success);
-// on failure `out` is left unspecified.
+// Kernel ABI, one exported symbol per Func (see kernelSymbol and abi.ts):
+//   int32_t tsgk_NAME(const double* in, double* out,      // scalars, as before
+//                     const T* buf_0, .., const T* buf_n-1, // rank-1 buffer params, in order
+//                     tsg_outs* outs)                      // only when there are buffer results
+// in  = [scalar params in order.., length of buf_0 .. buf_n-1]
+// out = [scalar results in order.., length of buffer result 0 .. m-1]
+// Scalars are converted like eval.ts `convert`. Buffer results are handed over
+// by tsg_results (runtime.c): copied into outs->stage, or left in outs->slot[k]
+// for JS to take. The return value is a Status (0 = success); on failure `out`
+// is left unspecified. A Func without buffers has exactly the old 2-pointer ABI.
 
 import { convert as convertJS } from "../../ir/eval.js";
-import type { Atom, Block, DType, Func, PrimStmt, Stmt } from "../../ir/syntax.js";
+import type { Atom, Block, DType, ForStmt, Func, PrimStmt, Stmt } from "../../ir/syntax.js";
 import { type ArrVal, type LowerCx, type NVal, convert, isArr, llType, lowerings } from "./lower.js";
 import { type BasicBlock, type Fn, LLModule, type LType, type Value } from "./module.js";
 import { type LoopStmt, type Ownership, analyzeOwnership, needsCopyAtLoopEntry } from "../ownership.js";
 import type LLVM from "llvm-bindings";
+import { abiOf, elemBytes } from "./abi.js";
+import { type RangeAccess, rangeAccesses } from "./versioning.js";
+import { REDUCTION_NAME, reductionAdds } from "./annotate.js";
 
 /** Kernel return codes; load.ts turns them into exceptions. */
 export const Status = { ok: 0, outOfBounds: 1, negativeLength: 2, outOfMemory: 3 } as const;
@@ -33,10 +43,10 @@ export function kernelSymbol(name: string): string {
   return `tsgk_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
 
-/** Why `f` cannot be a native kernel yet, or undefined. */
+/** Why `f` cannot be a native kernel, or undefined. */
 export function unsupportedReason(f: Func): string | undefined {
-  const arr = [...f.params.map((p) => p.type), ...f.body.results.map((r) => r.type)].some((t) => t.rank > 0);
-  return arr ? `${f.name}: array arguments at the native boundary are not supported yet` : undefined;
+  const arr = [...f.params.map((p) => p.type), ...f.body.results.map((r) => r.type)].some((t) => t.rank > 1);
+  return arr ? `${f.name}: arrays of rank > 1 at the native boundary must be lowered by passes/lower-arrays.ts first` : undefined;
 }
 
 /** Builds the module for `funcs`; returns it with each Func's exported symbol. */
@@ -61,16 +71,18 @@ export class LLVMVerifyError extends Error {
   }
 }
 
-const elemBytes: Record<DType, number> = { f64: 8, f32: 4, i32: 4, bool: 1 };
 
 class FuncEmitter implements LowerCx {
   private readonly env = new Map<string, NVal>();
   private readonly own: Ownership;
+  private readonly reductions: Set<PrimStmt>;
   private fn!: Fn;
   private exit!: BasicBlock;
   private status!: LLVM.PHINode;
   private arena: Value | undefined; // i8** slot holding the arena's block list
   s!: PrimStmt; // the statement being lowered (LowerCx)
+  name: string | undefined; // LowerCx
+  private unchecked = new Set<PrimStmt>(); // accesses proven in bounds (versioning.ts)
 
   constructor(
     readonly m: LLModule,
@@ -78,15 +90,22 @@ class FuncEmitter implements LowerCx {
     private readonly symbol: string,
   ) {
     this.own = analyzeOwnership(f);
+    this.reductions = reductionAdds(f);
   }
 
   emit(): void {
     const { m, f } = this;
     const b = m.b;
+    const abi = abiOf(f);
     const dp = m.ptr(m.f64);
-    this.fn = m.defineFunction(this.symbol, m.i32, [dp, dp]);
+    const bufTypes = abi.bufferParams.map((k) => m.ptr(this.elemType(f.params[k].type.dtype)));
+    const hasOuts = abi.bufferResults.length > 0;
+    this.fn = m.defineFunction(this.symbol, m.i32, [dp, dp, ...bufTypes, ...(hasOuts ? [m.i8p] : [])]);
+    // annotate.ts finds the arguments by these names to add noalias/readonly/nocapture.
+    const argNames = ["in", "out", ...abi.bufferParams.map((_, j) => `buf.${j}`), "outs"];
+    for (let k = 0; k < this.fn.arg_size(); k++) this.fn.getArg(k).setName(argNames[k]);
     const entry = b.GetInsertBlock()!;
-    if (usesArrays(f.body)) {
+    if (usesArrays(f.body) || hasOuts) {
       this.arena = b.CreateAlloca(m.i8p, null, "arena");
       b.CreateStore(m.nullPtr(m.i8p), this.arena);
     }
@@ -99,16 +118,40 @@ class FuncEmitter implements LowerCx {
     b.SetInsertPoint(entry);
 
     const [inp, out] = [this.fn.getArg(0), this.fn.getArg(1)];
-    f.params.forEach((p, k) => {
-      const x = b.CreateLoad(m.f64, b.CreateInBoundsGEP(m.f64, inp, m.int64(k)), p.name);
-      this.env.set(p.name, convert(m, x, "f64", p.type.dtype));
+    const loadIn = (k: number, name: string) => b.CreateLoad(m.f64, b.CreateInBoundsGEP(m.f64, inp, m.int64(k)), name);
+    abi.scalarParams.forEach((p, k) => {
+      const x = loadIn(k, f.params[p].name);
+      this.env.set(f.params[p].name, convert(m, x, "f64", f.params[p].type.dtype));
+    });
+    abi.bufferParams.forEach((p, j) => {
+      const { name, type } = f.params[p];
+      // load.ts writes exact integer lengths below 2^31, so fptosi is exact.
+      const len = b.CreateFPToSI(loadIn(abi.scalarParams.length + j, `${name}.len`), m.i32);
+      this.env.set(name, { kind: "arr", ptr: this.fn.getArg(2 + j), len, dtype: type.dtype });
     });
     const results = this.block(f.body);
-    results.forEach((r, k) => {
-      const x = convert(m, r as Value, f.body.results[k].type.dtype, "f64");
-      b.CreateStore(x, b.CreateInBoundsGEP(m.f64, out, m.int64(k)));
-    });
+    const store = (x: Value, k: number) => b.CreateStore(x, b.CreateInBoundsGEP(m.f64, out, m.int64(k)));
+    abi.scalarResults.forEach((r, k) => store(convert(m, results[r] as Value, f.body.results[r].type.dtype, "f64"), k));
+    if (hasOuts) this.handOver(abi.bufferResults.map((r) => results[r] as ArrVal), abi.scalarResults.length);
     this.branchExit(Status.ok);
+  }
+
+  /** Buffer results: lengths into `out` after the scalars, contents through tsg_results (runtime.c). */
+  private handOver(arrs: ArrVal[], first: number): void {
+    const { m } = this;
+    const b = m.b;
+    const out = this.fn.getArg(1);
+    const n = arrs.length;
+    const ptrs = b.CreateAlloca(m.i8p, m.int32(n), "res.ptrs");
+    const bytes = b.CreateAlloca(m.i64, m.int32(n), "res.bytes");
+    arrs.forEach((a, k) => {
+      b.CreateStore(b.CreateSIToFP(a.len, m.f64), b.CreateInBoundsGEP(m.f64, out, m.int64(first + k)));
+      b.CreateStore(b.CreateBitCast(a.ptr, m.i8p), b.CreateInBoundsGEP(m.i8p, ptrs, m.int64(k)));
+      b.CreateStore(this.bytes(a.len, a.dtype), b.CreateInBoundsGEP(m.i64, bytes, m.int64(k)));
+    });
+    const outs = this.fn.getArg(this.fn.arg_size() - 1);
+    const st = m.call("tsg_results", m.i32, [this.arena!, outs, m.int32(n), ptrs, bytes]);
+    this.check(b.CreateICmpEQ(st, m.int32(Status.ok)), Status.outOfMemory, "results.ok");
   }
 
   private branchExit(code: number): void {
@@ -193,7 +236,7 @@ class FuncEmitter implements LowerCx {
   private elemPtr(a: ArrVal, i: Value): Value {
     const b = this.m.b;
     // Unsigned compare: a negative index is a huge unsigned one.
-    this.check(b.CreateICmpULT(i, a.len), Status.outOfBounds, "index.ok");
+    if (!this.unchecked.has(this.s)) this.check(b.CreateICmpULT(i, a.len), Status.outOfBounds, "index.ok");
     return b.CreateInBoundsGEP(this.elemType(a.dtype), a.ptr, b.CreateZExt(i, this.m.i64));
   }
 
@@ -228,9 +271,12 @@ class FuncEmitter implements LowerCx {
     const b = m.b;
     switch (s.kind) {
       case "prim":
+      {
         this.s = s;
+        this.name = this.reductions.has(s) ? REDUCTION_NAME : undefined; // annotate.ts may mark it reassoc
         this.env.set(s.outs[0].name, lowerings[s.prim](this));
         return;
+      }
       case "if": {
         const c = this.atom(s.cond) as Value;
         const [thenB, elseB, join] = ["if.then", "if.else", "if.join"].map((n) => m.block(this.fn, n));
@@ -252,26 +298,23 @@ class FuncEmitter implements LowerCx {
         const lo = this.atom(s.lo) as Value;
         const hi = this.atom(s.hi) as Value;
         const inits = s.inits.map((_, k) => this.init(s, k));
-        const pre = b.GetInsertBlock()!;
-        const [head, body, exit] = ["for.head", "for.body", "for.exit"].map((n) => m.block(this.fn, n));
-        b.CreateBr(head);
-        b.SetInsertPoint(head);
-        // Reverse loops count i from hi down: the body sees i - 1, and i > lo never underflows.
-        const i = b.CreatePHI(m.i32, 2, s.index.name);
-        i.addIncoming(s.reverse ? hi : lo, pre);
-        const P = new Phis(m, inits, pre);
-        b.CreateCondBr(s.reverse ? b.CreateICmpSGT(i, lo) : b.CreateICmpSLT(i, hi), body, exit);
-        b.SetInsertPoint(body);
-        const idx = s.reverse ? b.CreateSub(i, m.int32(1)) : i;
-        this.env.set(s.index.name, idx);
-        this.bind(s.carried, P.vals);
-        const next = this.block(s.body);
-        const step = s.reverse ? idx : b.CreateAdd(i, m.int32(1));
-        const latch = b.GetInsertBlock()!;
-        i.addIncoming(step, latch);
-        P.add(next, latch);
-        b.CreateBr(head);
-        b.SetInsertPoint(exit);
+        const acc = rangeAccesses(s);
+        if (acc.length === 0) return this.bind(s.outs, this.forLoop(s, lo, hi, inits));
+        // versioning.ts: a copy without the covered bounds checks when one test proves them.
+        const [fast, slow, join] = ["for.fast", "for.checked", "for.join"].map((n) => m.block(this.fn, n));
+        b.CreateCondBr(this.inRange(acc, lo, hi, inits), fast, slow);
+        const arms = ([[fast, acc], [slow, []]] as const).map(([bb, unchecked]) => {
+          b.SetInsertPoint(bb);
+          this.unchecked = new Set(unchecked.map((a) => a.stmt));
+          const vals = this.forLoop(s, lo, hi, inits);
+          this.unchecked = new Set();
+          const end = b.GetInsertBlock()!;
+          b.CreateBr(join);
+          return { vals, end };
+        });
+        b.SetInsertPoint(join);
+        const P = new Phis(m, arms[0].vals, arms[0].end);
+        P.add(arms[1].vals, arms[1].end);
         this.bind(s.outs, P.vals);
         return;
       }
@@ -298,7 +341,57 @@ class FuncEmitter implements LowerCx {
         throw new Error(`unknown statement ${(s as Stmt).kind}`);
     }
   }
+  /** A `for` loop from the current block; returns the final carried values. */
+  private forLoop(s: ForStmt, lo: Value, hi: Value, inits: NVal[]): NVal[] {
+    const { m } = this;
+    const b = m.b;
+    const pre = b.GetInsertBlock()!;
+    const [head, body, exit] = ["for.head", "for.body", "for.exit"].map((n) => m.block(this.fn, n));
+    b.CreateBr(head);
+    b.SetInsertPoint(head);
+    // Reverse loops count i from hi down: the body sees i - 1, and i > lo never underflows.
+    const i = b.CreatePHI(m.i32, 2, s.index.name);
+    i.addIncoming(s.reverse ? hi : lo, pre);
+    const P = new Phis(m, inits, pre);
+    b.CreateCondBr(s.reverse ? b.CreateICmpSGT(i, lo) : b.CreateICmpSLT(i, hi), body, exit);
+    b.SetInsertPoint(body);
+    const idx = s.reverse ? b.CreateSub(i, m.int32(1)) : i;
+    this.env.set(s.index.name, idx);
+    this.bind(s.carried, P.vals);
+    const next = this.block(s.body);
+    const step = s.reverse ? idx : b.CreateAdd(i, m.int32(1));
+    const latch = b.GetInsertBlock()!;
+    i.addIncoming(step, latch);
+    P.add(next, latch);
+    b.CreateBr(head);
+    b.SetInsertPoint(exit);
+    return P.vals;
+  }
+
+  /** lo >= hi, or every access base + i (lo <= i < hi) is within its array; in i64, so nothing wraps. */
+  private inRange(acc: RangeAccess[], lo: Value, hi: Value, inits: NVal[]): Value {
+    const { m } = this;
+    const b = m.b;
+    const wide = (x: Value) => b.CreateSExt(x, m.i64);
+    let ok = b.CreateICmpSGE(lo, hi);
+    let all: Value = m.bool(true);
+    const seen = new Set<string>();
+    for (const a of acc) {
+      const arr = "carried" in a.array ? (inits[a.array.carried] as ArrVal) : (this.atom(a.array.outer) as ArrVal);
+      const key = `${"carried" in a.array ? `c${a.array.carried}` : printAtom(a.array.outer)}|${a.base ? printAtom(a.base) : ""}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const base = a.base ? wide(this.atom(a.base) as Value) : m.int64(0);
+      const first = b.CreateAdd(base, wide(lo));
+      const end = b.CreateAdd(base, wide(hi));
+      all = b.CreateAnd(all, b.CreateAnd(b.CreateICmpSGE(first, m.int64(0)), b.CreateICmpSLE(end, wide(arr.len))));
+    }
+    ok = b.CreateOr(ok, all);
+    return ok;
+  }
 }
+
+const printAtom = (a: Atom) => (a.kind === "var" ? a.name : `${a.value}:${a.type.dtype}`);
 
 /** Phi nodes for a list of values (two per array), created at the current insertion point. */
 class Phis {

@@ -3,6 +3,7 @@
 //   const lib = compileNative([f, g]);
 //   lib.get("f").call(1, 2)            // convenience, allocates the result array
 //   const k = lib.get("f"); k.input[0] = 1; k.input[1] = 2; k.run(); k.output[0]
+//   lib.get("g").invoke([xs, xs.length, 2])  // rank-1 buffers: typed arrays, see load.ts
 //
 // All funcs share ONE opt, ONE llc and ONE link. Results are cached in memory
 // and on disk (cache.ts); a warm start spawns no process and never loads LLVM.
@@ -12,11 +13,12 @@ import { join } from "node:path";
 import { printFunc } from "../../ir/print.js";
 import type { Func } from "../../ir/syntax.js";
 import { backendFingerprint, cacheDir, cachedToolFact, compilerVersion, runtimeObject, sha256 } from "./cache.js";
+import { annotate } from "./annotate.js";
 import { LLVMVerifyError, emitModule, kernelSymbol, unsupportedReason } from "./emit.js";
 import { type NativeLibrary, loadLibrary } from "./load.js";
 import { type PipelineOptions, buildSharedLibrary, compileRuntime, llcVersion, run, toolchain } from "./toolchain.js";
 
-export type { NativeKernel, NativeLibrary } from "./load.js";
+export type { NativeArg, NativeKernel, NativeLibrary, TypedArray } from "./load.js";
 export { NativeError } from "./load.js";
 export { locateToolchain, nativeAvailable, toolchainStats } from "./toolchain.js";
 export { Status, kernelSymbol } from "./emit.js";
@@ -26,6 +28,11 @@ export interface NativeOptions extends PipelineOptions {
   readonly noDiskCache?: boolean;
   /** Keep the temporary build directory (bitcode, object) for inspection. */
   readonly keepTemp?: boolean;
+  /**
+   * Let float sum reductions in loops reassociate, so they vectorize. Changes
+   * rounding (results then differ from the interpreter and between CPUs); off by default.
+   */
+  readonly reassociate?: boolean;
 }
 
 const memory = new Map<string, NativeLibrary>();
@@ -36,7 +43,7 @@ export function compileNative(funcs: Func[], options: NativeOptions = {}): Nativ
     if (why) throw new Error(why);
   }
   const tools = toolchain();
-  const opts = { native: options.native !== false, opt: options.opt !== false };
+  const opts = { native: options.native !== false, opt: options.opt !== false, reassociate: options.reassociate === true };
   const key = sha256([
     compilerVersion(),
     backendFingerprint(),
@@ -54,10 +61,11 @@ export function compileNative(funcs: Func[], options: NativeOptions = {}): Nativ
   const tmp = mkdtempSync(join(dir, "build-"));
   try {
     const { m } = emitWithDiagnostics(funcs, `tsgrad-${key.slice(0, 12)}`, tmp, tools.opt);
-    const bc = join(tmp, "kernels.bc");
-    m.writeBitcode(bc);
+    // Textual IR: annotate.ts adds what llvm-bindings cannot express.
+    const ll = join(tmp, "kernels.ll");
+    writeFileSync(ll, annotate(m.print(), opts));
     const lib = join(tmp, "lib.so");
-    buildSharedLibrary(bc, runtimeObject(compileRuntime), tmp, lib, opts);
+    buildSharedLibrary(ll, runtimeObject(compileRuntime), tmp, lib, opts);
     renameSync(lib, so); // atomic: readers see the old file or the complete new one
   } finally {
     if (!options.keepTemp) rmSync(tmp, { recursive: true, force: true });
@@ -93,7 +101,20 @@ function remember(key: string, lib: NativeLibrary): NativeLibrary {
   return lib;
 }
 
-/** The textual LLVM IR of `funcs` before optimization, for debugging and golden tests. */
-export function emitLLVMText(funcs: Func[]): string {
-  return emitModule(funcs).m.print();
+/** The textual LLVM IR of `funcs` before optimization (as handed to `opt`), for debugging and golden tests. */
+export function emitLLVMText(funcs: Func[], options: Pick<NativeOptions, "reassociate"> = {}): string {
+  return annotate(emitModule(funcs).m.print(), options);
+}
+
+/** The LLVM IR of `funcs` after `opt -O3` (with -mcpu=native unless native: false): shows what vectorized. */
+export function optimizedLLVMText(funcs: Func[], options: Pick<NativeOptions, "reassociate" | "native"> = {}): string {
+  const tmp = mkdtempSync(join(cacheDir(), "opt-"));
+  try {
+    const ll = join(tmp, "kernels.ll");
+    writeFileSync(ll, emitLLVMText(funcs, options));
+    const cpu = options.native === false ? [] : ["-mcpu=native"];
+    return run("opt", toolchain().opt, ["-O3", ...cpu, "-S", ll, "-o", "-"]);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }

@@ -6,14 +6,26 @@
 // pointer objects avoids the per-call marshalling koffi does for JS typed
 // arrays (measured: ~60 ns/call with preallocated pointers vs ~170 ns with
 // Float64Array arguments, for a kernel calling sin and cos).
+//
+// Kernels with rank-1 buffers (abi.ts) are called through `invoke`: input
+// typed arrays go to koffi as pointer arguments WITHOUT copying (measured,
+// koffi 3.3: ~45 ns per typed-array argument over a koffi pointer; copying
+// 12 doubles into a preallocated native buffer costs about as much, and at
+// 10^7 doubles copying made a 3-buffer kernel 2.6x slower). Buffer results
+// are read from a per-kernel native stage (see buffers.ts).
 
 import { createRequire } from "node:module";
 import type { Func } from "../../ir/syntax.js";
+import { abiOf } from "./abi.js";
+import { type Koffi, type TypedArray, BufferCall } from "./buffers.js";
 import { Status, statusMessages } from "./emit.js";
 
-type Koffi = typeof import("koffi");
+export type { TypedArray } from "./buffers.js";
+/** A kernel argument or result: a number for a scalar, a typed array for a rank-1 buffer. */
+export type NativeArg = number | TypedArray;
+
 let koffiMemo: Koffi | undefined;
-function koffi(): Koffi {
+export function koffi(): Koffi {
   if (!koffiMemo) koffiMemo = createRequire(import.meta.url)("koffi") as Koffi;
   return koffiMemo;
 }
@@ -31,8 +43,16 @@ export interface NativeKernel {
   run(): void;
   /** Copies `inp` in, runs, copies results to `out`; returns the kernel's status (0 = ok) without throwing. */
   raw(inp: ArrayLike<number>, out: Float64Array): number;
-  /** Convenience: `call(x, y)` → results; throws on a kernel error. */
+  /** Convenience: `call(x, y)` → results; throws on a kernel error. Scalar kernels only. */
   call(...args: number[]): number[];
+  /**
+   * Any kernel: params in order, a number per scalar and a typed array per
+   * rank-1 buffer (Float64Array, Float32Array, Int32Array, Uint8Array for f64,
+   * f32, i32, bool; a plain array is converted). Returns the results in order,
+   * buffers as fresh typed arrays. Inputs are never written. Throws NativeError
+   * on a kernel error.
+   */
+  invoke(args: readonly unknown[]): NativeArg[];
 }
 
 export interface NativeLibrary {
@@ -71,17 +91,41 @@ export function loadLibrary(path: string, funcs: readonly Func[], symbols: reado
 }
 
 function wrap(k: Koffi, lib: ReturnType<Koffi["load"]>, f: Func, symbol: string): NativeKernel {
-  const fn = lib.func(`int ${symbol}(double*, double*)`);
+  const abi = abiOf(f);
+  const buffered = abi.bufferParams.length + abi.bufferResults.length > 0;
+  const bufArgs = [...abi.bufferParams.map(() => "void*"), ...(abi.bufferResults.length ? ["void*"] : [])];
+  const fn = lib.func(`int ${symbol}(double*, double*${bufArgs.map((t) => `, ${t}`).join("")})`);
   const arity = f.params.length;
   const results = f.body.results.length;
   // The buffers live as long as the kernel object; at least one element so the pointer is valid.
-  const pin = k.alloc("double", Math.max(arity, 1));
-  const pout = k.alloc("double", Math.max(results, 1));
-  const input = new Float64Array(k.view(pin, 8 * Math.max(arity, 1)));
-  const output = new Float64Array(k.view(pout, 8 * Math.max(results, 1)));
+  // With buffers, `in` also holds the input lengths and `out` the result lengths (abi.ts).
+  const nin = Math.max(buffered ? abi.scalarParams.length + abi.bufferParams.length : arity, 1);
+  const nout = Math.max(buffered ? abi.scalarResults.length + abi.bufferResults.length : results, 1);
+  const pin = k.alloc("double", nin);
+  const pout = k.alloc("double", nout);
+  const input = new Float64Array(k.view(pin, 8 * nin));
+  const output = new Float64Array(k.view(pout, 8 * nout));
   const fail = (st: number) => {
     throw new NativeError(st, f.name);
   };
+  const scalarOnly = () => {
+    throw new Error(`${f.name} has array params or results: call it with invoke()`);
+  };
+  if (buffered) {
+    const bufCall = new BufferCall(k, lib, f, abi, fn, [pin, pout], input, output, fail);
+    return {
+      name: f.name,
+      symbol,
+      arity,
+      results,
+      input,
+      output,
+      run: scalarOnly,
+      raw: scalarOnly,
+      call: scalarOnly,
+      invoke: (args) => bufCall.invoke(args),
+    };
+  }
   return {
     name: f.name,
     symbol,
@@ -105,6 +149,15 @@ function wrap(k: Koffi, lib: ReturnType<Koffi["load"]>, f: Func, symbol: string)
       const st = fn(pin, pout) as number;
       if (st !== Status.ok) fail(st);
       // A plain loop: subarray + Array.from costs more than the native call itself.
+      const r = new Array<number>(results);
+      for (let i = 0; i < results; i++) r[i] = output[i];
+      return r;
+    },
+    invoke(args) {
+      if (args.length !== arity) throw new Error(`${f.name} expects ${arity} arguments, got ${args.length}`);
+      for (let i = 0; i < arity; i++) input[i] = args[i] as number;
+      const st = fn(pin, pout) as number;
+      if (st !== Status.ok) fail(st);
       const r = new Array<number>(results);
       for (let i = 0; i < results; i++) r[i] = output[i];
       return r;

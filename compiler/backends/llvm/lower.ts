@@ -6,7 +6,7 @@
 // it), fptosi is poison out of range (JS wraps modulo 2^32), srem traps on
 // x % 0 and INT_MIN % -1, and C pow(1, NaN) = 1 where Math.pow gives NaN.
 
-import type { DType, Prim, PrimStmt } from "../../ir/syntax.js";
+import { ARRAY_PRIMS, type ArrayPrim, type DType, type Prim, type PrimStmt } from "../../ir/syntax.js";
 import type { LLModule, LType, Value } from "./module.js";
 
 /** An array value in registers: element pointer plus i32 length (rank 1). */
@@ -28,6 +28,8 @@ export function isArr(x: NVal): x is ArrVal {
 export interface LowerCx {
   readonly m: LLModule;
   readonly s: PrimStmt;
+  /** An LLVM name for the result, when the emitter wants one (annotate.ts finds reductions by name). */
+  readonly name: string | undefined;
   /** Argument k as an LLVM scalar. */
   scalar(k: number): Value;
   /** Argument k as an array. */
@@ -49,14 +51,14 @@ const argD = (cx: LowerCx) => cx.s.args[0].type.dtype;
 
 // ---- builders for the common shapes --------------------------------------------------
 
-type Bin = (m: LLModule, x: Value, y: Value) => Value;
+type Bin = (m: LLModule, x: Value, y: Value, name?: string) => Value;
 
 /** Binary op dispatching on float / int (i32) / bool (unsigned i1) operands. */
 function arith(fl: Bin, int: Bin, bool: Bin = int): Lowering {
   return (cx) => {
     const d = argD(cx);
     const op = isF(d) ? fl : d === "i32" ? int : bool;
-    return op(cx.m, cx.scalar(0), cx.scalar(1));
+    return op(cx.m, cx.scalar(0), cx.scalar(1), cx.name);
   };
 }
 
@@ -194,8 +196,20 @@ function sign(cx: LowerCx): Value {
   return b.CreateSelect(b.CreateFCmpOGT(x, m.f(t, 0)), m.f(t, 1), b.CreateSelect(b.CreateFCmpOLT(x, m.f(t, 0)), m.f(t, -1), x));
 }
 
+/** Array primitives of any rank never reach a backend: passes/lower-arrays.ts turns them into buffer loops. */
+const mustBeLowered = Object.fromEntries(
+  ARRAY_PRIMS.map((p) => [
+    p,
+    () => {
+      throw new Error(`array primitive ${p} must be lowered by passes/lower-arrays.ts before the LLVM backend`);
+    },
+  ]),
+) as unknown as Record<ArrayPrim, Lowering>;
+
 export const lowerings: Record<Prim, Lowering> = {
-  add: arith((m, x, y) => m.b.CreateFAdd(x, y), (m, x, y) => m.b.CreateAdd(x, y)),
+  ...mustBeLowered,
+  // The bindings reject an undefined name argument.
+  add: arith((m, x, y, name) => (name ? m.b.CreateFAdd(x, y, name) : m.b.CreateFAdd(x, y)), (m, x, y) => m.b.CreateAdd(x, y)),
   sub: arith((m, x, y) => m.b.CreateFSub(x, y), (m, x, y) => m.b.CreateSub(x, y)),
   mul: arith((m, x, y) => m.b.CreateFMul(x, y), (m, x, y) => m.b.CreateMul(x, y)),
   div: arith((m, x, y) => m.b.CreateFDiv(x, y), () => {
@@ -245,3 +259,4 @@ export const lowerings: Record<Prim, Lowering> = {
   arr_set: (cx) => cx.arrSet(cx.array(0), cx.scalar(1), cx.scalar(2)),
   arr_len: (cx) => cx.array(0).len,
 };
+

@@ -12,7 +12,8 @@
 import { Names } from "../../ir/names.js";
 import type { Atom, Block, Func, PrimStmt, Stmt, Type } from "../../ir/syntax.js";
 import { type LoopStmt, type Ownership, analyzeOwnership } from "../ownership.js";
-import { ARRAY_CTOR, type Expr, P, mk, name, num, paren, tsPrims } from "./expr.js";
+import { isArrayPrim, isElementwise } from "../../ir/syntax.js";
+import { ARRAY_CTOR, type Expr, P, mk, name, num, npElementwise, paren, tsPrims } from "./expr.js";
 
 export interface EmitTsOptions {
   /** Name of the exported function (default: the IR function's name). */
@@ -29,6 +30,7 @@ const RESERVED = new Set(
 );
 
 function tsType(t: Type): string {
+  if (t.rank > 1) return "np.NDArray";
   if (t.rank > 0) return ARRAY_CTOR[t.dtype];
   return t.dtype === "bool" ? "boolean" : "number";
 }
@@ -159,7 +161,11 @@ class TsEmitter {
       out.push(`${ind}${tsPrims.arr_set([name(target), args[1], args[2]], s.attrs, o.type, types).text};`);
       return;
     }
-    const e = tsPrims[s.prim](s.args.map((a) => this.atom(a)), s.attrs, o.type, types);
+    // Elementwise on arrays (with broadcasting): the np function, not the operator.
+    const lower = isElementwise(s.prim) && o.type.rank > 0 ? npElementwise[s.prim] : tsPrims[s.prim];
+    let e = lower(s.args.map((a) => this.atom(a)), s.attrs, o.type, types);
+    // An np.* call reading a buffer must not move past an in-place write to it either.
+    if (isArrayPrim(s.prim) || (isElementwise(s.prim) && o.type.rank > 0)) e = { ...e, readsArray: true };
     if (this.uses.get(o.name) === 1 && this.site.get(o.name) === b && e.text.length <= MAX_INLINE) this.pending.set(o.name, e);
     else out.push(`${ind}const ${this.nameOf(o.name)} = ${e.text};`);
   }

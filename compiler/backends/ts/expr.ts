@@ -4,7 +4,7 @@
 // exactly the parentheses they need, and the names they read so that the
 // emitter can order reassignments of loop variables.
 
-import type { Attrs, DType, Prim, Type } from "../../ir/syntax.js";
+import type { ArrayPrim, Attrs, DType, ElementwisePrim, Prim, Type } from "../../ir/syntax.js";
 
 export interface Expr {
   readonly text: string;
@@ -71,6 +71,57 @@ const cmp = (o: string, prec: number): TsLowering => ([a, b], _, __, [ta, tb]) =
 
 export const ARRAY_CTOR: Record<DType, string> = { f64: "Float64Array", f32: "Float32Array", i32: "Int32Array", bool: "Uint8Array" };
 
+// ---- arrays: np.* calls, in the spelling of the source subset --------------------------
+
+const list = (xs: Expr[]) => mk(P.atom, "[", ...xs.flatMap((a, k): (string | [Expr, number])[] => (k ? [", ", [a, P.assign]] : [[a, P.assign]])), "]");
+const ints = (ks: readonly number[]) => ({ text: `[${ks.join(", ")}]`, prec: P.atom, refs: NONE }) as Expr;
+const str = (s: string): Expr => ({ text: JSON.stringify(s), prec: P.atom, refs: NONE });
+const shapeOf = (x: Expr) => mk(P.call, [x, P.call], ".shape");
+const axis = (a: Attrs | undefined) => num(a!.axes![0]);
+
+/** np.sum(x), np.sum(x, [axes]), np.sum(x, [axes], true): numpy's defaults left out. */
+const reduction = (f: string): TsLowering => ([x], a) => {
+  const axes = a?.axes ?? [];
+  const args = [x];
+  if (axes.length || a?.keepdims) args.push(axes.length ? ints(axes) : { text: "null", prec: P.atom, refs: NONE });
+  if (a?.keepdims) args.push(num(1, "bool"));
+  return call(f, args);
+};
+/** np.argmax(x) over the flattened array, or np.argmax(x, k[, true]). */
+const argReduction = (f: string): TsLowering => ([x], a) => {
+  const axes = a?.axes ?? [];
+  const args = [x, axes.length ? num(axes[0]) : { text: "null", prec: P.atom, refs: NONE }];
+  if (a?.keepdims) args.push(num(1, "bool"));
+  return call(f, axes.length || a?.keepdims ? args : [x]);
+};
+
+function arrayPrims(): Record<ArrayPrim, TsLowering> {
+  return {
+    shape: ([x], a) => mk(P.call, [x, P.call], `.shape[${a!.axes![0]}]`),
+    full: ([v, ...dims]) => call("np.full", [list(dims), v]),
+    iota: ([n], a) => call("np.arange", a!.dtype === "f64" ? [n] : [n, str(a!.dtype!)]),
+    broadcast_to: ([x, ...dims]) => call("np.broadcastTo", [x, list(dims)]),
+    broadcast_like: ([x, like]) => call("np.broadcastTo", [x, shapeOf(like)]),
+    sum_like: ([x, like]) => call("np.sumLike", [x, like]),
+    reduce_sum: reduction("np.sum"),
+    reduce_prod: reduction("np.prod"),
+    reduce_max: reduction("np.max"),
+    reduce_min: reduction("np.min"),
+    argmax: argReduction("np.argmax"),
+    argmin: argReduction("np.argmin"),
+    matmul: (args) => call("np.matmul", args),
+    transpose: ([x], a) => call("np.transpose", [x, ints(a!.perm!)]),
+    reshape: ([x, ...dims]) => call("np.reshape", [x, list(dims)]),
+    expand_dims: ([x], a) => call("np.expandDims", [x, axis(a)]),
+    squeeze: ([x], a) => call("np.squeeze", [x, ints(a!.axes!)]),
+    concatenate: (xs, a) => call("np.concatenate", [list(xs), axis(a)]),
+    // x[.., start:start+size, ..] along the axis
+    slice: ([x, start, size], a) => call("np.sliceAxis", [x, axis(a), start, size]),
+    take: ([x, idx], a) => call("np.take", [x, idx, axis(a)]),
+    scatter_add: ([base, idx, upd], a) => call("np.scatterAdd", [base, idx, upd, axis(a)]),
+  };
+}
+
 export const tsPrims: Record<Prim, TsLowering> = {
   add: op("+", P.add),
   sub: op("-", P.add),
@@ -117,4 +168,29 @@ export const tsPrims: Record<Prim, TsLowering> = {
   },
   arr_set: ([a, i, v], _, __, [, , tv]) => mk(P.assign, [a, P.call], "[", [i, P.assign], "] = ", [toNumber(v, tv), P.assign]),
   arr_len: ([a]) => mk(P.call, [a, P.call], ".length"),
+  ...arrayPrims(),
+};
+
+/** Elementwise primitives on arrays print as the np function of the same meaning. */
+export const npElementwise: Record<ElementwisePrim, TsLowering> = {
+  add: fn("np.add"), sub: fn("np.subtract"), mul: fn("np.multiply"), div: fn("np.divide"),
+  rem: fn("np.remainder"), neg: fn("np.negative"), pow: fn("np.power"),
+  powi: ([a], attrs) => call("np.power", [a, num(attrs!.exponent!)]),
+  sin: fn("np.sin"), cos: fn("np.cos"), tan: fn("np.tan"),
+  asin: fn("np.arcsin"), acos: fn("np.arccos"), atan: fn("np.arctan"), atan2: fn("np.arctan2"),
+  sinh: fn("np.sinh"), cosh: fn("np.cosh"), tanh: fn("np.tanh"),
+  asinh: fn("np.arcsinh"), acosh: fn("np.arccosh"), atanh: fn("np.arctanh"),
+  exp: fn("np.exp"), expm1: fn("np.expm1"), log: fn("np.log"), log1p: fn("np.log1p"),
+  log2: fn("np.log2"), log10: fn("np.log10"), sqrt: fn("np.sqrt"), cbrt: fn("np.cbrt"),
+  hypot: fn("np.hypot"), abs: fn("np.abs"), sign: fn("np.sign"),
+  min: fn("np.minimum"), max: fn("np.maximum"),
+  floor: fn("np.floor"), ceil: fn("np.ceil"),
+  round: fn("np.roundHalfUp"), // Math.round's rule, elementwise
+  rint: fn("np.round"), trunc: fn("np.trunc"),
+  lt: fn("np.less"), le: fn("np.lessEqual"), gt: fn("np.greater"), ge: fn("np.greaterEqual"),
+  eq: fn("np.equal"), ne: fn("np.notEqual"),
+  and: fn("np.logicalAnd"), or: fn("np.logicalOr"), not: fn("np.logicalNot"),
+  select: fn("np.where"),
+  cast: ([a], attrs) => call("np.astype", [a, str(attrs!.dtype!)]),
+  stop_gradient: (args) => call("stopGradient", args),
 };

@@ -1,0 +1,122 @@
+// The build step behind `tsgrad run` (and any bundler plugin): compiles a
+// module's top-level functions to IR and rewrites the module so each one
+// carries its IR at run time, with its captured module-level values passed as
+// non-differentiated inputs. The TypeScript is then stripped with the
+// compiler's own transpileModule.
+//
+//   function loss(W, b) { ... }            function loss(W, b) { ... }
+//   const g = grad(loss);          ==>     __tsgrad.bind(loss, {IR}, () => [inputs]);
+//                                          __tsgrad.prepare(() => [grad(loss)]);
+//                                          const g = grad(loss);
+//
+// `prepare` builds the transforms it can see statically before the module
+// runs, so every kernel of the module compiles into one native library.
+
+import { ts } from "ts-morph";
+import { compileSource } from "../frontend/index.js";
+import { type Diagnostic, formatDiagnostic } from "../frontend/diagnostics.js";
+
+export const TRANSFORMS = ["grad", "valueAndGrad", "jit", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "checkGrads"];
+export const RUNTIME_INTERNAL = "tsgrad/internal";
+
+export interface RewriteResult {
+  code: string;
+  /** Diagnostics of the functions passed to a transform (others may be ordinary JS). */
+  diagnostics: Diagnostic[];
+  compiled: string[];
+}
+
+interface Site {
+  fn: string;
+  text: string; // the whole call, for prepare()
+  literalArgs: boolean;
+}
+
+export function rewriteModule(source: string, fileName: string): RewriteResult {
+  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const fe = compileSource(source, { fileName });
+  const sites = transformSites(sf);
+  const used = new Set(sites.map((s) => s.fn));
+
+  // functions handed to a transform must compile; their diagnostics are the user's errors
+  const diagnostics = fe.diagnostics.filter((d: Diagnostic) => [...used].some((name) => !fe.funcs.has(name) && inFunction(sf, name, d)));
+
+  const inserts: { pos: number; text: string }[] = [];
+  const declared = new Set<string>();
+  let afterImports = 0;
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st)) afterImports = st.end;
+  }
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name && fe.funcs.has(st.name.text)) {
+      declared.add(st.name.text);
+      inserts.push({ pos: afterImports, text: `\n${bindCall(st.name.text, fe)}` });
+    } else if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && fe.funcs.has(d.name.text)) inserts.push({ pos: st.end, text: `\n${bindCall(d.name.text, fe)}` });
+      }
+    }
+  }
+  const early = sites.filter((s) => declared.has(s.fn) && s.literalArgs);
+  if (early.length) {
+    inserts.push({ pos: afterImports, text: `\n__tsgrad.prepare(() => [${early.map((s) => s.text).join(", ")}]);` });
+  }
+  inserts.unshift({ pos: afterImports, text: `\nimport * as __tsgrad from ${JSON.stringify(RUNTIME_INTERNAL)};` });
+
+  let text = source;
+  inserts
+    .map((ins, order) => ({ ...ins, order }))
+    .sort((a, b) => b.pos - a.pos || b.order - a.order)
+    .forEach((ins) => (text = text.slice(0, ins.pos) + ins.text + text.slice(ins.pos)));
+  const js = ts.transpileModule(text, {
+    fileName,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false, sourceMap: false },
+  }).outputText;
+  return { code: js, diagnostics, compiled: [...fe.funcs.keys()] };
+}
+
+function bindCall(name: string, fe: ReturnType<typeof compileSource>): string {
+  const caps = fe.captures?.get(name) ?? [];
+  return `__tsgrad.bind(${name}, ${JSON.stringify(fe.funcs.get(name))}, ${caps.length}, () => [${caps.join(", ")}]);`;
+}
+
+/** Calls like `grad(f, ...)` whose first argument names a top-level function. */
+function transformSites(sf: ts.SourceFile): Site[] {
+  const out: Site[] = [];
+  const visit = (n: ts.Node) => {
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && TRANSFORMS.includes(n.expression.text)) {
+      const first = n.arguments[0];
+      if (first && ts.isIdentifier(first)) {
+        const rest = n.arguments.slice(1);
+        const literalArgs = n.expression.text !== "jvp" && n.expression.text !== "vjp" && n.expression.text !== "checkGrads" && rest.every(isLiteral);
+        out.push({ fn: first.text, text: n.getText(sf), literalArgs });
+      }
+    }
+    n.forEachChild(visit);
+  };
+  visit(sf);
+  return out;
+}
+
+function isLiteral(e: ts.Expression): boolean {
+  if (ts.isNumericLiteral(e) || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword) return true;
+  if (ts.isArrayLiteralExpression(e)) return e.elements.every(isLiteral);
+  if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => ts.isPropertyAssignment(p) && isLiteral(p.initializer));
+  return false;
+}
+
+/** Whether diagnostic `d` lies inside the top-level function `name`. */
+function inFunction(sf: ts.SourceFile, name: string, d: Diagnostic): boolean {
+  const pos = sf.getPositionOfLineAndCharacter(d.line - 1, d.col - 1);
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name?.text === name) return st.pos <= pos && pos <= st.end;
+    if (ts.isVariableStatement(st)) {
+      for (const decl of st.declarationList.declarations) {
+        if (ts.isIdentifier(decl.name) && decl.name.text === name) return decl.pos <= pos && pos <= decl.end;
+      }
+    }
+  }
+  return false;
+}
+
+export { formatDiagnostic };

@@ -1,0 +1,112 @@
+// Calling a traced function: find the signature of the arguments, get the IR
+// for it, compile it (kernels.ts), pass the leaves in and rebuild the output
+// pytree. Scalar-only calls take a fast path that allocates nothing but the
+// result.
+
+import type { Type } from "../compiler/ir/syntax.js";
+import { type Kernel, kernelFor, prepare } from "./kernels.js";
+import { NDArray } from "./ndarray.js";
+import { leafPaths, unflatten } from "./pytree.js";
+import { type CallSig, callSig, defaultFloat } from "./signature.js";
+import type { Instance, Traced } from "./traced.js";
+
+export function signatureOf(argsAndCaptures: unknown[], who: string, names: string[]): CallSig {
+  return callSig(argsAndCaptures, [...names, "captured"], who);
+}
+
+const IR_TO_ND = { f64: "float64", f32: "float32", i32: "int32", bool: "bool" } as const;
+
+/** Per traced function: the instance and kernel of its all-numbers signature, for the fast path. */
+const scalarCache = new WeakMap<Traced, { dtype: string; inst: Instance; kernel: Kernel; single: boolean }>();
+
+export function callTraced(t: Traced, args: unknown[], who: string): unknown {
+  if (args.length !== t.arity) {
+    throw new TypeError(`${who}: ${t.name} takes ${t.arity} argument${t.arity === 1 ? "" : "s"}, got ${args.length}`);
+  }
+  const caps = t.captures();
+  if (caps.length === 0 && args.every((a) => typeof a === "number")) return callScalars(t, args as number[], who);
+  const sig = signatureOf([...args, caps], who, t.paramNames);
+  const inst = t.instantiate(sig);
+  checkParams(t, sig, inst);
+  const kernel = kernelFor(inst.func);
+  return unflatten(inst.out, runWithArrays(kernel, inst, sig.values));
+}
+
+function callScalars(t: Traced, args: number[], who: string): unknown {
+  let c = scalarCache.get(t);
+  if (!c || c.dtype !== defaultFloat()) {
+    const sig = signatureOf([...args, []], who, t.paramNames);
+    const inst = t.instantiate(sig);
+    checkParams(t, sig, inst);
+    const arrays = inst.func.body.results.some((r) => r.type.rank > 0);
+    const kernel = kernelFor(inst.func);
+    c = { dtype: defaultFloat(), inst, kernel, single: inst.out.kind === "leaf" && !arrays };
+    if (!arrays) scalarCache.set(t, c);
+    else return unflatten(inst.out, runWithArrays(kernel, inst, args));
+  }
+  const k = c.kernel;
+  for (let i = 0; i < args.length; i++) k.input[i] = args[i];
+  k.run();
+  if (c.single) return k.output[0];
+  return unflatten(c.inst.out, Array.from(k.output));
+}
+
+/** The IR's parameters must match the leaves passed (a mismatch is a bug in a transform or the front end, or a bad cotangent). */
+function checkParams(t: Traced, sig: CallSig, inst: Instance): void {
+  const ps = inst.func.params;
+  if (ps.length !== sig.leaves.length) {
+    throw new TypeError(`${t.name}: the arguments have ${sig.leaves.length} numbers or arrays in all, but the compiled function takes ${ps.length}`);
+  }
+  const paths = sig.defs.flatMap((d, k) => leafPaths(d, t.paramNames[k] ?? (k === t.arity ? "captured" : `args[${k}]`)));
+  ps.forEach((p, k) => {
+    const l = sig.leaves[k].type;
+    if (p.type.rank !== l.rank) throw new TypeError(`${t.name}: ${paths[k]}: expected rank ${p.type.rank}, got rank ${l.rank}`);
+  });
+}
+
+/** Converts a leaf to the param's dtype: numbers pass as they are; arrays must already have it. */
+function pushLeaf(out: unknown[], x: unknown, type: Type): void {
+  if (type.rank === 0) {
+    out.push(typeof x === "boolean" ? (x ? 1 : 0) : x instanceof NDArray ? x.data[0] : x);
+    return;
+  }
+  if (x instanceof NDArray) {
+    out.push(x.dtype === IR_TO_ND[type.dtype] ? x.data : convertData(x.data, type));
+    for (const d of x.shape) out.push(d);
+  } else {
+    const a = x as Float64Array;
+    out.push(a);
+    out.push(a.length);
+  }
+}
+
+function convertData(data: ArrayLike<number>, type: Type): unknown {
+  const C = { f64: Float64Array, f32: Float32Array, i32: Int32Array, bool: Uint8Array }[type.dtype];
+  return C.from(data);
+}
+
+/** Runs a kernel whose params may be arrays: arrays go in as buffer + dims and come out the same way. */
+function runWithArrays(kernel: Kernel, inst: Instance, leaves: unknown[]): unknown[] {
+  const args: unknown[] = [];
+  inst.func.params.forEach((p, k) => pushLeaf(args, leaves[k], p.type));
+  const flat = kernel.invoke(args);
+  const out: unknown[] = [];
+  let j = 0;
+  for (const r of inst.func.body.results) {
+    if (r.type.rank === 0) {
+      out.push(r.type.dtype === "bool" ? flat[j++] !== 0 : flat[j++]);
+      continue;
+    }
+    const data = flat[j++] as Float64Array;
+    const shape = flat.slice(j, j + r.type.rank) as number[];
+    j += r.type.rank;
+    out.push(new NDArray(data, shape, IR_TO_ND[r.type.dtype]));
+  }
+  return out;
+}
+
+/** Queues the kernel of `t` for `args` to compile with the next batch (the build step calls this). */
+export function prepareTraced(t: Traced, args: unknown[], who: string): void {
+  const sig = signatureOf([...args, t.captures()], who, t.paramNames);
+  prepare(t.instantiate(sig).func);
+}
