@@ -3,7 +3,9 @@
 
 import type { Func } from "../compiler/ir/syntax.js";
 import { fixedTraced } from "./fixed.js";
-import { attach } from "./traced.js";
+import { prepareTraced } from "./call.js";
+import { beforeNextCompile } from "./kernels.js";
+import { attach, tracedOf } from "./traced.js";
 
 /**
  * Attaches compiled IR to a module's function. `captures` reads the current
@@ -15,15 +17,16 @@ export function bind(f: Function, func: Func, ncap: number, captures: () => unkn
 }
 
 /**
- * Builds the transforms a module makes (`grad(loss)`, ...) before it runs, so
- * that their kernels are queued and compile together into one library. A
- * failure here is ignored: the same call fails again, with its message, where
- * the module makes it.
+ * Registers the transforms a module makes (`grad(loss)`, ...) so that, when
+ * the first of them compiles, all compile together into one native library.
+ * Each is prepared for number arguments (the signature its IR was compiled
+ * for); a transform used with arrays compiles on its first call instead.
  */
 export function prepare(make: () => unknown[]): void {
-  try {
-    make();
-  } catch {
-    // reported at the real call site
-  }
+  beforeNextCompile(() => {
+    for (const g of make()) {
+      const t = tracedOf(g);
+      if (t) prepareTraced(t, t.paramNames.map(() => 0), "prepare");
+    }
+  });
 }

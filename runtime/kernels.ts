@@ -68,6 +68,17 @@ function keyOf(func: Func): string {
   return `${currentBackend()}:${hashKey(printFunc({ ...func, name: "k" }))}`;
 }
 
+const preparers: (() => void)[] = [];
+
+/**
+ * Runs `fn` just before the next batch compiles, so it can queue more kernels
+ * into the same library (the build step registers a module's transforms this
+ * way: by then its captured values are initialised).
+ */
+export function beforeNextCompile(fn: () => void): void {
+  preparers.push(fn);
+}
+
 /** Queues a kernel to compile with the next batch. */
 export function prepare(func: Func): void {
   const key = keyOf(func);
@@ -84,6 +95,13 @@ export function kernelFor(func: Func): Kernel {
 }
 
 function compilePending(): void {
+  for (const fn of preparers.splice(0)) {
+    try {
+      fn();
+    } catch {
+      // a transform that cannot be prepared here reports its error where it is called
+    }
+  }
   const batch = [...pending.entries()];
   pending.clear();
   const t0 = performance.now();

@@ -18,7 +18,6 @@ import {
   ONE,
   ZERO,
   all,
-  bufType,
   eqDim,
   iadd,
   imul,
@@ -300,4 +299,4 @@ export function materialize(b: Builder, arr: Arr, hint: string): Arr & { whole: 
   return { dtype: arr.dtype, dims: arr.dims, tree: { kind: "load", buf: buf as Var, at: out }, whole: buf as Var };
 }
 
-export { bufType };
+
