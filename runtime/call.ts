@@ -110,3 +110,13 @@ export function prepareTraced(t: Traced, args: unknown[], who: string): void {
   const sig = signatureOf([...args, t.captures()], who, t.paramNames);
   prepare(t.instantiate(sig).func);
 }
+
+/**
+ * Runs an IR function on leaf values (numbers, NDArrays, typed arrays) with
+ * the current backend, lowering and compiling it as calls do. For tests and
+ * tools that build IR directly.
+ */
+export function runFunc(func: import("../compiler/ir/syntax.js").Func, leaves: unknown[]): unknown[] {
+  const inst: Instance = { func, out: { kind: "list", items: func.body.results.map(() => ({ kind: "leaf" as const })) } };
+  return runWithArrays(kernelFor(func), inst, leaves);
+}

@@ -4,7 +4,7 @@
 // compiler version, so a stale entry is never read; writes are atomic.
 
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,18 +27,37 @@ export function cacheDir(): string {
 
 let version: string | undefined;
 
-/** tsgrad's own version: part of every cache key. */
+/**
+ * tsgrad's own version and a fingerprint of its installed code (size and
+ * modification time of every compiler and runtime file): part of every cache
+ * key, so a changed compiler never reads an entry an older one wrote. Costs a
+ * stat per file, about a millisecond.
+ */
 export function compilerVersion(): string {
   if (version) return version;
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (let d = here; ; d = dirname(d)) {
+  const here = dirname(fileURLToPath(import.meta.url)); // runtime/ (or dist/runtime/)
+  const root = dirname(here);
+  let pkg = "unknown";
+  for (let d = here; dirname(d) !== d; d = dirname(d)) {
     const p = join(d, "package.json");
-    if (existsSync(p)) {
-      const pkg = JSON.parse(readFileSync(p, "utf8"));
-      if (pkg.name === "tsgrad") return (version = String(pkg.version));
+    if (existsSync(p) && JSON.parse(readFileSync(p, "utf8")).name === "tsgrad") {
+      pkg = JSON.parse(readFileSync(p, "utf8")).version;
+      break;
     }
-    if (dirname(d) === d) return (version = "unknown");
   }
+  const h = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(js|ts|c)$/.test(e.name)) {
+        const st = statSync(p);
+        h.update(`${p}:${st.size}:${st.mtimeMs}\n`);
+      }
+    }
+  };
+  for (const sub of ["compiler", "runtime", "cli"]) if (existsSync(join(root, sub))) walk(join(root, sub));
+  return (version = `${pkg}+${h.digest("hex").slice(0, 12)}`);
 }
 
 export function hashKey(...parts: string[]): string {

@@ -14,8 +14,8 @@ import { type Instance, type Traced, perSignature } from "./traced.js";
 
 export type Specializer = (sig: CallSig) => Instance;
 
-export function fixedTraced(func: Func, name: string, ncap: number, captures: () => unknown[], specialize?: Specializer): Traced {
-  const arity = func.params.length - ncap;
+/** `arity` counts the positional parameters of the source (a pytree parameter has several leaves in `func`). */
+export function fixedTraced(func: Func, name: string, arity: number, ncap: number, captures: () => unknown[], specialize?: Specializer): Traced {
   const out: TreeDef = outTree(func.body.results.length);
   const instantiate = perSignature((sig) => {
     const scalarArgs = sig.defs.slice(0, arity).every((d) => d.kind === "leaf");
@@ -30,7 +30,9 @@ export function fixedTraced(func: Func, name: string, ncap: number, captures: ()
     const got = sig.leaves.map((l) => `${l.type.dtype}${l.type.rank ? `[rank ${l.type.rank}]` : ""}`).join(", ");
     throw new TypeError(`${name} was compiled for number arguments; calling it with (${got}) needs the array front end: run the module with \`tsgrad run\``);
   });
-  return { name, arity, paramNames: func.params.slice(0, arity).map((p) => p.name), captures, instantiate };
+  const leafNames = func.params.slice(0, func.params.length - ncap).map((p) => p.name);
+  const paramNames = leafNames.length === arity ? leafNames : Array.from({ length: arity }, (_, k) => `args[${k}]`);
+  return { name, arity, paramNames, captures, instantiate };
 }
 
 /** `func` on scalars of another float dtype: arguments cast in, results cast back. */

@@ -1,10 +1,11 @@
-// Runs the front end in a worker thread for runtime/source.ts.
+// Runs the front end in a worker thread for runtime/source.ts (synchronous
+// calls from the main thread through synckit).
 import { runAsWorker } from "synckit";
-import { compileFunctionSource } from "../compiler/frontend/index.js";
+import { type FrontendRequest, runFrontend } from "./frontend-request.js";
 
-runAsWorker(async (src: string) => {
+runAsWorker(async (req: FrontendRequest) => {
   try {
-    return { func: compileFunctionSource(src) };
+    return { value: runFrontend(await import("../compiler/frontend/index.js"), req) };
   } catch (e) {
     return { error: (e as Error).message };
   }

@@ -1,7 +1,12 @@
 // The package root: `import { grad, np, ... } from "tsgrad"`.
 export { grad, valueAndGrad, jvp, vjp, jit, type GradOptions } from "./transforms.js";
 export { np, stopGradient } from "./np.js";
+export { checkGrads, type CheckGradsOptions } from "./check.js";
+export { jacfwd, jacrev, hessian } from "./jacobian.js";
 export { config } from "./config.js";
+export { NDArray } from "./ndarray.js";
+export * as random from "./random.js";
+export { repr, str } from "./format.js";
 export { setBackend, stats as kernelStats, type Backend } from "./kernels.js";
 export { useFrontend } from "./source.js";
 export { IR } from "./traced.js";
@@ -16,3 +21,12 @@ export function stats(): Readonly<typeof kernelStatsObj> {
 
 /** Marks a parameter as an integer in type annotations (`n: int`); tsgrad checks the value at the call. */
 export type int = number;
+
+/**
+ * The type of array values in compiled functions. It is `any` on purpose:
+ * TypeScript allows arithmetic only on numbers and `any`, so array code like
+ * `preds * targets + (1 - preds) * (1 - targets)` type-checks; tsgrad's own
+ * front end checks ranks, shapes and dtypes and reports coded diagnostics.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Tensor = any;

@@ -2,18 +2,44 @@
 // Not part of the public API.
 
 import type { Func } from "../compiler/ir/syntax.js";
+import { callTraced, prepareTraced } from "./call.js";
 import { fixedTraced } from "./fixed.js";
-import { prepareTraced } from "./call.js";
 import { beforeNextCompile } from "./kernels.js";
+import { specialize } from "./specialize.js";
 import { attach, tracedOf } from "./traced.js";
 
+export interface ModuleHandle {
+  readonly source: string;
+  readonly fileName: string;
+}
+
+/** The module's own source, kept to specialise its functions to call signatures (arrays, pytrees, float32). */
+export function module(source: string, fileName: string): ModuleHandle {
+  return { source, fileName };
+}
+
 /**
- * Attaches compiled IR to a module's function. `captures` reads the current
- * values of the `ncap` captured module-level variables at each call (they may
- * not be initialised yet when the module binds its functions).
+ * Attaches compiled IR (for number arguments) to a module's function.
+ * `captures` reads the current values of its captured module-level variables
+ * at each call (they may not be initialised yet when the module binds).
  */
-export function bind(f: Function, func: Func, ncap: number, captures: () => unknown[]): void {
-  attach(f as (...args: any[]) => any, fixedTraced(func, f.name || func.name, ncap, captures));
+export function bind(f: Function, func: Func, arity: number, captureNames: string[], captures: () => unknown[], mod?: ModuleHandle): void {
+  const name = f.name || func.name;
+  const spec = mod ? (sig: Parameters<typeof specialize>[3]) => specialize(mod.source, mod.fileName, name, sig, arity, captureNames) : undefined;
+  attach(f as (...args: any[]) => any, fixedTraced(func, name, arity, captureNames.length, captures, spec));
+}
+
+/** The body of a compiled function declaration: calls run the compiled kernel. */
+export function call(f: Function, args: ArrayLike<unknown>): unknown {
+  const t = tracedOf(f);
+  if (!t) throw new Error(`tsgrad: ${f.name} has no compiled IR`);
+  return callTraced(t, Array.from(args), f.name);
+}
+
+/** Wraps a compiled arrow function so that calls run its kernel (its IR is attached by `bind`). */
+export function jitted<F extends (...args: any[]) => any>(_source: F): F {
+  const wrapper = ((...args: unknown[]) => call(wrapper, args)) as F;
+  return wrapper;
 }
 
 /**
@@ -30,3 +56,5 @@ export function prepare(make: () => unknown[]): void {
     }
   });
 }
+
+export { attach };

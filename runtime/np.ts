@@ -7,9 +7,10 @@
 import { Builder } from "../compiler/ir/builder.js";
 import { evalScalar } from "../compiler/ir/eval.js";
 import type { Atom, Attrs, DType, ElementwisePrim } from "../compiler/ir/syntax.js";
-import { lit } from "../compiler/ir/syntax.js";
+import { i32, lit } from "../compiler/ir/syntax.js";
+import { NDArray } from "./ndarray.js";
 import { evalTraced } from "./eager.js";
-import { type CallSig, promote } from "./signature.js";
+import { type CallSig, defaultFloat, promote } from "./signature.js";
 import { attach, noCaptures, perSignature } from "./traced.js";
 
 const LEAF = { kind: "leaf" } as const;
@@ -56,7 +57,7 @@ function prim(name: string, p: ElementwisePrim, arity: number, attrs?: Attrs) {
 const unary = (name: string, p: ElementwisePrim) => prim(name, p, 1);
 const binary = (name: string, p: ElementwisePrim) => prim(name, p, 2);
 
-export const np = {
+export const np: Record<string, any> = {
   pi: Math.PI,
   e: Math.E,
   inf: Infinity,
@@ -110,3 +111,79 @@ export const np = {
 
 /** jax.lax.stop_gradient: the identity, with a zero derivative. */
 export const stopGradient = npFn("stopGradient", 1, false, (b, [x]) => b.prim("stop_gradient", [x], undefined, "y"), (x) => x, []);
+
+// ---- array constructors and a few reductions, eager outside compiled code ------------------
+
+const ND_DTYPE = { f64: "float64", f32: "float32", i32: "int32", bool: "bool" } as const;
+type NDName = "float64" | "float32" | "int32" | "bool";
+const IR_DTYPE: Record<NDName, DType> = { float64: "f64", float32: "f32", int32: "i32", bool: "bool" };
+
+/** np.array: nested numbers or booleans (or an NDArray / typed array) → NDArray; numbers take the default float dtype. */
+export function array(x: unknown, dtype?: NDName): NDArray {
+  if (x instanceof NDArray) return dtype && dtype !== x.dtype ? castArray(x, dtype) : x;
+  if (ArrayBuffer.isView(x)) return array(Array.from(x as Float64Array), dtype ?? (x instanceof Float32Array ? "float32" : x instanceof Int32Array ? "int32" : "float64"));
+  const shape: number[] = [];
+  for (let y: unknown = x; Array.isArray(y); y = y[0]) shape.push(y.length);
+  const flat: unknown[] = [];
+  const walk = (y: unknown, depth: number) => {
+    if (depth === shape.length) {
+      if (typeof y !== "number" && typeof y !== "boolean") throw new TypeError(`np.array: expected numbers or booleans, got ${typeof y}`);
+      flat.push(y);
+      return;
+    }
+    if (!Array.isArray(y) || y.length !== shape[depth]) throw new TypeError(`np.array: ragged nested arrays (expected length ${shape[depth]} at depth ${depth})`);
+    y.forEach((z) => walk(z, depth + 1));
+  };
+  walk(x, 0);
+  const allBool = flat.length > 0 && flat.every((v) => typeof v === "boolean");
+  const d: NDName = dtype ?? (allBool ? "bool" : (ND_DTYPE[defaultFloat()] as NDName));
+  const C = { float64: Float64Array, float32: Float32Array, int32: Int32Array, bool: Uint8Array }[d];
+  return new NDArray(C.from(flat.map(Number)), shape, d);
+}
+
+function castArray(x: NDArray, dtype: NDName): NDArray {
+  const C = { float64: Float64Array, float32: Float32Array, int32: Int32Array, bool: Uint8Array }[dtype];
+  const data = dtype === "bool" ? Uint8Array.from(x.data, (v) => (v !== 0 ? 1 : 0)) : C.from(x.data as Float64Array);
+  return new NDArray(data, [...x.shape], dtype);
+}
+
+export function zeros(shape: number | number[], dtype?: NDName): NDArray {
+  const s = typeof shape === "number" ? [shape] : shape;
+  const d = dtype ?? (ND_DTYPE[defaultFloat()] as NDName);
+  const C = { float64: Float64Array, float32: Float32Array, int32: Int32Array, bool: Uint8Array }[d];
+  return new NDArray(new C(s.reduce((a, b) => a * b, 1)), [...s], d);
+}
+
+export function ones(shape: number | number[], dtype?: NDName): NDArray {
+  const z = zeros(shape, dtype);
+  z.data.fill(1);
+  return z;
+}
+
+/** A non-elementwise np function: IR built per signature from `build`; eager on arrays through the interpreter. */
+function npOp(name: string, arity: number, build: (b: Builder, xs: Atom[]) => Atom) {
+  const who = `np.${name}`;
+  const instantiate = perSignature((sig: CallSig) => {
+    const b = new Builder();
+    const params = sig.leaves.slice(0, arity).map((l, k) => b.fresh(["x", "y", "z"][k], l.type));
+    const dtype = promote(sig.leaves.slice(0, arity), true);
+    const result = build(b, params.map((p) => b.cast(p, dtype)));
+    return { func: { name, params, body: { stmts: b.stmts, results: [result] } }, out: LEAF };
+  });
+  const traced = { name: who, arity, paramNames: ["x", "y", "z"].slice(0, arity), captures: noCaptures, instantiate };
+  return attach((...xs: unknown[]) => {
+    if (xs.length !== arity) throw new TypeError(`${who} takes ${arity} argument${arity === 1 ? "" : "s"}, got ${xs.length}`);
+    return evalTraced(traced, xs, who);
+  }, traced);
+}
+
+const flatten1 = (b: Builder, x: Atom) => (x.type.rank === 1 ? x : b.prim("reshape", [x, lit(-1, i32)]));
+
+Object.assign(np, {
+  array,
+  zeros,
+  ones,
+  vdot: npOp("vdot", 2, (b, [x, y]) => b.prim("reduce_sum", [b.mul(flatten1(b, x), flatten1(b, y))], { axes: [] })),
+  dot: npOp("dot", 2, (b, [x, y]) => (x.type.rank === 0 || y.type.rank === 0 ? b.mul(x, y) : b.prim("matmul", [x, y]))),
+  sum: npOp("sum", 1, (b, [x]) => b.prim("reduce_sum", [x], { axes: [] })),
+});

@@ -10,27 +10,27 @@ import { createSyncFn } from "synckit";
 import type { Func } from "../compiler/ir/syntax.js";
 import { hashKey, readCache, writeCache } from "./disk-cache.js";
 import type { TreeDef } from "./pytree.js";
+import type { OutTree } from "../compiler/frontend/signature.js";
 import { fixedTraced } from "./fixed.js";
+import { type FrontendModule, type FrontendRequest, runFrontend } from "./frontend-request.js";
+import { specialize } from "./specialize.js";
 import { type Traced, noCaptures } from "./traced.js";
 
-export interface Frontend {
-  compileFunctionSource(src: string): Func;
-}
-
-let frontend: Frontend | undefined;
-let workerCompile: ((src: string) => { func?: Func; error?: string }) | undefined;
+let frontend: FrontendModule | undefined;
+let worker: ((req: FrontendRequest) => { value?: { func: Func; outTree: OutTree }; error?: string }) | undefined;
 
 /** Hands the front end to the runtime (CLI and tests), so no worker is needed. */
-export function useFrontend(f: Frontend): void {
+export function useFrontend(f: FrontendModule): void {
   frontend = f;
 }
 
-function compileSource(src: string): Func {
-  if (frontend) return frontend.compileFunctionSource(src);
-  workerCompile ??= createSyncFn(new URL("./frontend-worker.js", import.meta.url).pathname);
-  const r = workerCompile(src);
-  if (r.error || !r.func) throw new Error(r.error ?? "tsgrad: the front end returned nothing");
-  return r.func;
+/** Runs the front end synchronously: in this thread if it was handed over, else in a worker. */
+export function frontendCall(req: FrontendRequest): { func: Func; outTree: OutTree } {
+  if (frontend) return runFrontend(frontend, req);
+  worker ??= createSyncFn(new URL("./frontend-worker.js", import.meta.url).pathname);
+  const r = worker(req);
+  if (r.error || !r.value) throw new Error(r.error ?? "tsgrad: the front end returned nothing");
+  return r.value;
 }
 
 const traced = new WeakMap<Function, Traced>();
@@ -55,10 +55,10 @@ export function traceSource(f: Function, who: string): Traced {
   let func: Func;
   if (cached) func = JSON.parse(cached) as Func;
   else {
-    func = compileSource(src);
+    func = frontendCall({ source: src }).func;
     writeCache(key, JSON.stringify(func));
   }
-  const t = fixedTraced(func, name, 0, noCaptures);
+  const t = fixedTraced(func, name, f.length, 0, noCaptures, (sig) => specialize(src, undefined, name, sig, f.length, []));
   traced.set(f, t);
   return t;
 }

@@ -47,13 +47,22 @@ export function rewriteModule(source: string, fileName: string): RewriteResult {
   for (const st of sf.statements) {
     if (ts.isImportDeclaration(st)) afterImports = st.end;
   }
+  const replaces: { start: number; end: number; text: string }[] = [];
   for (const st of sf.statements) {
-    if (ts.isFunctionDeclaration(st) && st.name && fe.funcs.has(st.name.text)) {
-      declared.add(st.name.text);
-      inserts.push({ pos: afterImports, text: `\n${bindCall(st.name.text, fe)}` });
+    if (ts.isFunctionDeclaration(st) && st.name && st.body && fe.funcs.has(st.name.text)) {
+      const name = st.name.text;
+      declared.add(name);
+      inserts.push({ pos: afterImports, text: `\n${bindCall(name, st.parameters.length, fe)}` });
+      // direct calls run the compiled kernel (so `loss(W, b)` works on arrays)
+      replaces.push({ start: st.body.getStart(sf), end: st.body.end, text: `{ return __tsgrad.call(${name}, arguments); }` });
     } else if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
-        if (ts.isIdentifier(d.name) && fe.funcs.has(d.name.text)) inserts.push({ pos: st.end, text: `\n${bindCall(d.name.text, fe)}` });
+        if (!ts.isIdentifier(d.name) || !fe.funcs.has(d.name.text) || !d.initializer) continue;
+        const fn = d.initializer;
+        const arity = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parameters.length : 0;
+        inserts.push({ pos: st.end, text: `\n${bindCall(d.name.text, arity, fe)}` });
+        inserts.push({ pos: d.initializer.getStart(sf), text: "__tsgrad.jitted(" });
+        inserts.push({ pos: d.initializer.end, text: ")" });
       }
     }
   }
@@ -61,13 +70,18 @@ export function rewriteModule(source: string, fileName: string): RewriteResult {
   if (early.length) {
     inserts.push({ pos: afterImports, text: `\n__tsgrad.prepare(() => [${early.map((s) => s.text).join(", ")}]);` });
   }
-  inserts.unshift({ pos: afterImports, text: `\nimport * as __tsgrad from ${JSON.stringify(RUNTIME_INTERNAL)};` });
+  inserts.unshift({
+    pos: afterImports,
+    text: `\nimport * as __tsgrad from ${JSON.stringify(RUNTIME_INTERNAL)};\nconst __tsgrad_module = __tsgrad.module(${JSON.stringify(source)}, ${JSON.stringify(fileName)});`,
+  });
 
+  // apply edits from the end so earlier positions stay valid; inserts at one position keep their order
+  const edits = [
+    ...inserts.map((ins, order) => ({ start: ins.pos, end: ins.pos, text: ins.text, order })),
+    ...replaces.map((r) => ({ ...r, order: -1 })),
+  ].sort((a, b) => b.start - a.start || b.order - a.order);
   let text = source;
-  inserts
-    .map((ins, order) => ({ ...ins, order }))
-    .sort((a, b) => b.pos - a.pos || b.order - a.order)
-    .forEach((ins) => (text = text.slice(0, ins.pos) + ins.text + text.slice(ins.pos)));
+  for (const e of edits) text = text.slice(0, e.start) + e.text + text.slice(e.end);
   const js = ts.transpileModule(text, {
     fileName,
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false, sourceMap: false },
@@ -75,9 +89,9 @@ export function rewriteModule(source: string, fileName: string): RewriteResult {
   return { code: js, diagnostics, compiled: [...fe.funcs.keys()] };
 }
 
-function bindCall(name: string, fe: ReturnType<typeof compileSource>): string {
+function bindCall(name: string, arity: number, fe: ReturnType<typeof compileSource>): string {
   const caps = fe.captures?.get(name) ?? [];
-  return `__tsgrad.bind(${name}, ${JSON.stringify(fe.funcs.get(name))}, ${caps.length}, () => [${caps.join(", ")}]);`;
+  return `__tsgrad.bind(${name}, ${JSON.stringify(fe.funcs.get(name))}, ${arity}, ${JSON.stringify(caps)}, () => [${caps.join(", ")}], __tsgrad_module);`;
 }
 
 /** Calls like `grad(f, ...)` whose first argument names a top-level function. */

@@ -32,16 +32,19 @@ export function isAssignmentOp(k: ts.SyntaxKind): boolean {
 /** Names assigned anywhere in `nodes` (=, op=, ++, --, destructuring assignment), in order of appearance. */
 export function assignedNames(nodes: (ts.Node | undefined)[]): Set<string> {
   const out = new Set<string>();
-  const target = (e: ts.Expression) => {
+  const target = (e: ts.Expression): void => {
     e = stripParens(e);
     if (ts.isIdentifier(e)) out.add(e.text);
     else if (ts.isArrayLiteralExpression(e)) e.elements.forEach(target);
+    else if (ts.isElementAccessExpression(e)) target(e.expression); // a[i] = v rebinds a
+    else if (ts.isObjectLiteralExpression(e)) e.properties.forEach((p) => (ts.isShorthandPropertyAssignment(p) ? out.add(p.name.text) : ts.isPropertyAssignment(p) ? target(p.initializer) : undefined));
   };
   for (const node of nodes)
     walk(node, (n) => {
       if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) target(n.left);
       else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken))
         target(n.operand);
+      else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === "push") target(n.expression.expression);
     });
   return out;
 }

@@ -1,9 +1,12 @@
-// Numeric typing of operators: integer loop counters stay i32 while both
-// operands are integers (an integer literal next to an i32 becomes i32),
-// anything else is f64; booleans in arithmetic are cast to f64.
+// Numeric typing of operators. Between JS numbers (weak scalars): integer
+// loop counters stay i32 while both operands are integers (an integer literal
+// next to an i32 becomes i32), anything else is f64; booleans in arithmetic
+// are cast to f64. As soon as an array or a strong scalar is involved, JAX's
+// promotion applies (promote.ts), and operators broadcast like numpy.
 
 import { type Atom, type Lit, type Prim, i32, lit } from "../ir/syntax.js";
 import type { Lowerer } from "./lowerer.js";
+import { arrayArith, arrayCompare, floatOf, promoteArgs } from "./promote.js";
 
 const I32_MAX = 2147483647;
 
@@ -31,6 +34,7 @@ export function unify(L: Lowerer, a: Atom, b: Atom): [Atom, Atom] {
 export type ArithOp = "+" | "-" | "*" | "/" | "%" | "**";
 
 export function arith(L: Lowerer, op: ArithOp, a: Atom, b: Atom): Atom {
+  if (!L.isWeak(a) || !L.isWeak(b)) return arrayArith(L, op, a, b);
   switch (op) {
     case "+": {
       const [x, y] = unify(L, a, b);
@@ -59,15 +63,20 @@ export function arith(L: Lowerer, op: ArithOp, a: Atom, b: Atom): Atom {
 
 /** `a ** b`: an integer-literal exponent is `powi` (JAX's integer_pow, exact derivative at 0). */
 export function power(L: Lowerer, a: Atom, b: Atom): Atom {
-  const base = L.toF64(a);
   if (b.kind === "lit" && b.type.dtype !== "bool" && Number.isInteger(b.value) && Math.abs(b.value) <= I32_MAX) {
+    const base = L.isWeak(a) ? L.toF64(a) : floatOf(L, a);
     if (b.value === 1) return base;
-    return L.b.prim("powi", [base], { exponent: b.value });
+    return L.aprim("powi", [base], { exponent: b.value });
   }
-  return L.prim("pow", [base, L.toF64(b)]);
+  if (!L.isWeak(a) || !L.isWeak(b)) {
+    const [x, y] = promoteArgs(L, [a, b], true);
+    return L.aprim("pow", [x, y]);
+  }
+  return L.prim("pow", [L.toF64(a), L.toF64(b)]);
 }
 
 export function compare(L: Lowerer, p: Prim, a: Atom, b: Atom): Atom {
+  if (!L.isWeak(a) || !L.isWeak(b)) return arrayCompare(L, p, a, b);
   if (a.type.dtype === "bool" && b.type.dtype === "bool" && (p === "eq" || p === "ne")) return L.prim(p, [a, b]);
   const [x, y] = unify(L, a, b);
   return L.prim(p, [x, y]);

@@ -10,25 +10,28 @@ import { isLit } from "../ir/builder.js";
 import { type Atom, type Var, bool, f64, i32, lit } from "../ir/syntax.js";
 import { assignedNames, containsJump, containsReturn, identifiersIn, stripParens } from "./analysis.js";
 import { asI32, boundToI32 } from "./arith.js";
-import { lowerExpr, lowerMulti } from "./lower-expr.js";
-import { lowerDeclarations, lowerScoped } from "./lower-stmt.js";
+import { lowerExpr, lowerValue } from "./lower-expr.js";
+import { bindPattern, lowerDeclarations, lowerScoped } from "./lower-stmt.js";
 import type { LoopCtx, Lowerer } from "./lowerer.js";
 import { isMutable } from "./scope.js";
+import { type Val, describe, isAtom, isTree, leaves, mapLeaves, sameStructure, unflatten } from "./value.js";
 
 const K = ts.SyntaxKind;
 
 export function lowerReturn(L: Lowerer, s: ts.ReturnStatement): void {
   const fn = L.fn;
-  if (!fn?.retKey) throw new Error("internal: return outside a function body");
-  let vals: Atom[];
+  if (!fn?.retKey || !fn.retvalKey) throw new Error("internal: return outside a function body");
+  let val: Val;
   if (!s.expression) {
     L.report(s, "noReturnValue");
-    vals = [];
+    val = lit(NaN);
   } else {
-    vals = lowerMulti(L, s.expression);
-    if (vals.length !== fn.arity) L.report(s.expression, "returnArity", vals.length, fn.arity);
+    val = lowerValue(L, s.expression);
+    // Tuples must agree in length with the first return (other pytrees are checked when paths join).
+    const n = val.kind === "list" ? val.items.length : 1;
+    if ((fn.arity > 1 || ts.isArrayLiteralExpression(stripParens(s.expression))) && n !== fn.arity) L.report(s.expression, "returnArity", n, fn.arity);
   }
-  fn.retvalKeys.forEach((k, j) => L.env.set(k, L.toF64(vals[j] ?? lit(NaN))));
+  L.env.set(fn.retvalKey, mapLeaves(val, (a) => (L.isWeak(a) ? L.toF64(a) : a)));
   L.env.set(fn.retKey, lit(true, bool));
 }
 
@@ -57,7 +60,8 @@ function carriedKeys(L: Lowerer, names: Set<string>): string[] {
   const keys: string[] = [];
   for (const n of names) {
     const b = L.scope.lookup(n);
-    if (b && isMutable(b) && !keys.includes(b.key)) keys.push(b.key);
+    // consts too: their array elements may be written (`out[i] = v`) or lists pushed onto
+    if (b && (isMutable(b) || b.kind === "const") && !keys.includes(b.key)) keys.push(b.key);
   }
   return keys;
 }
@@ -146,8 +150,75 @@ export function lowerDo(L: Lowerer, s: ts.DoStatement): void {
   lowerLoop(L, { cond: s.expression, body: s.statement, isDo: true });
 }
 
-function freshCarried(L: Lowerer, keys: string[], inits: Atom[]): Var[] {
-  return keys.map((k, j) => L.b.fresh(L.keyInfo.get(k)?.hint ?? "c", inits[j].type));
+/**
+ * Lowers a loop's blocks with the bindings `keys` carried. Carried values may
+ * be pytrees: each leaf is one carried variable. When the body changes a
+ * carried type (an f32 array becoming f64, a return value first set inside
+ * the loop), the blocks are lowered again with the joined types.
+ */
+function carryLoop<T>(L: Lowerer, keys: string[], build: (carried: Var[], templates: Val[]) => { blocks: T; yields: Val[] }): { inits: Atom[]; carried: Var[]; outs: Var[]; blocks: T; templates: Val[] } {
+  let templates = keys.map((k) => L.get(k));
+  const diagsBefore = L.diags.list.length;
+  for (let attempt = 0; ; attempt++) {
+    const hints = keys.flatMap((k, n) => {
+      const h = L.keyInfo.get(k)?.hint ?? "c";
+      const ls = leaves(templates[n]);
+      return ls.map((a, j) => (ls.length === 1 ? h : isTree(templates[n]) ? `${h}_${j}` : h));
+    });
+    const carried = templates.flatMap((t) => leaves(t)).map((a, j) => {
+      const x = L.b.fresh(hints[j], a.type);
+      if (!L.isWeak(a)) L.strong.add(x.name);
+      return x;
+    });
+    const saved = L.env;
+    L.env = new Map(saved);
+    let j = 0;
+    keys.forEach((k, n) => L.env.set(k, unflatten(templates[n], carried.slice(j, (j += leaves(templates[n]).length)))));
+    const { blocks, yields } = build(carried, templates);
+    L.env = saved;
+    const stable = yields.every((y, n) => sameStructure(templates[n], y, true) || (templates[n].kind === "undef" && y.kind === "undef"));
+    if (stable || attempt >= 2) {
+      const inits = keys.flatMap((k, n) => leaves(coerceVal(L, L.get(k), templates[n])));
+      const outs = carried.map((c) => {
+        const o = L.b.fresh(c.name, c.type);
+        if (L.strong.has(c.name)) L.strong.add(o.name);
+        return o;
+      });
+      return { inits, carried, outs, blocks, templates };
+    }
+    L.diags.list.length = diagsBefore; // the retry reports whatever is still wrong
+    templates = templates.map((t, n) => joinTemplate(L, t, yields[n], L.keyInfo.get(keys[n])?.hint));
+  }
+}
+
+/** The carried layout that holds both `t` (so far) and `y` (what the body yields). */
+function joinTemplate(L: Lowerer, t: Val, y: Val, name?: string): Val {
+  if (t.kind === "undef") return y;
+  if (y.kind === "undef") return t;
+  if (isAtom(t) && isAtom(y)) {
+    const type = L.joinTypes(t.type, y.type, name);
+    return { kind: "var", name: t.kind === "var" ? t.name : "c", type } as Var;
+  }
+  if (!sameStructure(t, y)) {
+    L.mismatch(t, y);
+    return t;
+  }
+  const yl = leaves(y);
+  return unflatten(t, leaves(t).map((a, k) => joinTemplate(L, a, yl[k], name) as Atom));
+}
+
+/** `x` converted to `template`'s layout: casts leaves, fills an undef with placeholders (emitted here). */
+function coerceVal(L: Lowerer, x: Val, template: Val): Val {
+  if (x.kind === "undef" && template.kind !== "undef") return L.placeholder(null, template);
+  if (isAtom(x) && isAtom(template)) return L.coerce(x, template.type);
+  if (!sameStructure(x, template)) return x;
+  const tl = leaves(template);
+  return unflatten(x, leaves(x).map((a, k) => L.coerce(a, tl[k].type)));
+}
+
+/** Yielded values converted to the carried layout, as atoms. */
+function yieldAtoms(L: Lowerer, keys: string[], templates: Val[]): Atom[] {
+  return keys.flatMap((k, n) => leaves(coerceVal(L, L.get(k), templates[n])));
 }
 
 function emitCountedFor(L: Lowerer, s: ts.ForStatement, m: Counted, start: Atom): void {
@@ -160,27 +231,124 @@ function emitCountedFor(L: Lowerer, s: ts.ForStatement, m: Counted, start: Atom)
     hi = L.b.add(start, lit(1, i32));
     lo = m.op === ">=" ? boundToI32(L, bound, "ceil") : L.b.add(boundToI32(L, bound, "floor"), lit(1, i32));
   }
-  const keys = carriedKeys(L, assignedNames([s.statement]));
-  const inits = keys.map((k) => L.get(k));
-  const index = L.b.fresh(m.name, i32);
-  const carried = freshCarried(L, keys, inits);
-  const saved = L.env;
-  L.env = new Map(saved);
-  L.declare(m.name, "counter", index, null);
-  keys.forEach((k, j) => L.env.set(k, carried[j]));
-  const loop: LoopCtx = { contKey: containsJump(s.statement, "continue") ? L.newKey("continued", bool) : undefined };
-  const body = L.b.block(() => {
-    L.fn!.loops.push(loop);
-    if (loop.contKey) L.env.set(loop.contKey, lit(false, bool));
-    lowerScoped(L, s.statement);
-    L.fn!.loops.pop();
-    return keys.map((k) => L.get(k));
+  if (lo.kind === "lit" && hi.kind === "lit" && needsUnrolling(L, s.statement)) {
+    const ks = Array.from({ length: Math.max(0, hi.value - lo.value) }, (_, k) => lo.value + k);
+    return unroll(L, s.statement, m.dir === -1 ? ks.reverse() : ks, (k) => L.declare(m.name, "counter", lit(k, i32), null));
+  }
+  emitFor(L, s.statement, lo, hi, m.dir === -1, m.name, (index) => L.declare(m.name, "counter", index, null));
+}
+
+/** An IR `for` over lo..hi whose body is `stmt`; `bind` binds the loop variable(s) from the i32 index. */
+export function emitFor(L: Lowerer, stmt: ts.Statement, lo: Atom, hi: Atom, reverse: boolean, hint: string, bind: (index: Var) => void): void {
+  const keys = carriedKeys(L, assignedNames([stmt]));
+  const index = L.b.fresh(hint, i32);
+  const r = carryLoop(L, keys, (_, templates) => {
+    const loop: LoopCtx = { contKey: containsJump(stmt, "continue") ? L.newKey("continued", bool) : undefined };
+    let ys: Val[] = [];
+    const body = L.b.block(() => {
+      bind(index);
+      L.fn!.loops.push(loop);
+      if (loop.contKey) L.env.set(loop.contKey, lit(false, bool));
+      lowerScoped(L, stmt);
+      L.fn!.loops.pop();
+      ys = keys.map((k) => L.get(k));
+      return yieldAtoms(L, keys, templates);
+    });
+    return { blocks: body, yields: ys };
   });
-  L.env = saved;
   if (keys.length === 0) return; // a loop that changes nothing computes nothing
-  const outs = freshCarried(L, keys, inits);
-  L.b.emit({ kind: "for", outs, index, lo, hi, reverse: m.dir === -1, carried, inits, body });
-  keys.forEach((k, j) => L.env.set(k, outs[j]));
+  L.b.emit({ kind: "for", outs: r.outs, index, lo, hi, reverse, carried: r.carried, inits: r.inits, body: r.blocks });
+  let j = 0;
+  keys.forEach((k, n) => L.env.set(k, unflatten(r.templates[n], r.outs.slice(j, (j += leaves(r.templates[n]).length)))));
+}
+
+/**
+ * Unrolls a loop over compile-time iterations (pytree lists, whose elements
+ * may differ in shape, and loops that push onto local lists). `break` and
+ * `continue` work through the usual flags, tested between iterations.
+ */
+export function unroll<T>(L: Lowerer, stmt: ts.Statement, iterations: T[], bind: (it: T) => void): void {
+  const fn = L.fn!;
+  const loop: LoopCtx = {
+    brkKey: containsJump(stmt, "break") ? L.newKey("broke", bool, lit(false, bool)) : undefined,
+    contKey: containsJump(stmt, "continue") ? L.newKey("continued", bool) : undefined,
+  };
+  fn.loops.push(loop);
+  const step = (k: number): void => {
+    if (k >= iterations.length) return;
+    if (loop.contKey) L.env.set(loop.contKey, lit(false, bool));
+    L.withScope(() => {
+      bind(iterations[k]);
+      lowerScoped(L, stmt);
+    });
+    if (loop.contKey) L.env.set(loop.contKey, lit(false, bool)); // a continue ends only this iteration
+    L.guarded(() => step(k + 1));
+  };
+  try {
+    step(0);
+  } finally {
+    fn.loops.pop();
+  }
+  if (loop.brkKey) L.env.delete(loop.brkKey);
+  if (loop.contKey) L.env.delete(loop.contKey);
+}
+
+/** The value an identifier / `a.b` / `a[0]` chain denotes, looked up without emitting anything (null if not static). */
+export function staticVal(L: Lowerer, e: ts.Expression): Val | null {
+  e = stripParens(e);
+  if (ts.isIdentifier(e)) {
+    const b = L.scope.lookup(e.text);
+    return b ? (L.env.get(b.key) ?? null) : L.mod.isModuleValue(e.text) ? (L.captures.get(e.text) ?? null) : null;
+  }
+  if (ts.isPropertyAccessExpression(e)) {
+    const o = staticVal(L, e.expression);
+    if (o?.kind === "dict") return o.items[o.keys.indexOf(e.name.text)] ?? null;
+    return null;
+  }
+  if (ts.isElementAccessExpression(e)) {
+    const o = staticVal(L, e.expression);
+    const a = stripParens(e.argumentExpression);
+    if (o?.kind === "list" && ts.isNumericLiteral(a)) return o.items[Number(a.text)] ?? null;
+    if (o?.kind === "dict" && ts.isStringLiteral(a)) return o.items[o.keys.indexOf(a.text)] ?? null;
+  }
+  return null;
+}
+
+/** Does the body index a pytree list or push onto a local list? Then a counted loop with constant bounds is unrolled. */
+function needsUnrolling(L: Lowerer, body: ts.Statement): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isElementAccessExpression(n) && staticVal(L, n.expression)?.kind === "list") found = true;
+    else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === "push" && staticVal(L, n.expression.expression)?.kind === "list") found = true;
+    else n.forEachChild(visit);
+  };
+  visit(body);
+  return found;
+}
+
+/** `for (const x of xs)`: unrolled over a list; over an array, an IR loop over its first axis. */
+export function lowerForOf(L: Lowerer, s: ts.ForOfStatement): void {
+  L.withScope(() => {
+    const init = s.initializer;
+    if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1) {
+      L.report(init, "unsupportedSyntax", "this `for...of` head", "declare the loop variable: `for (const x of xs)`");
+      return;
+    }
+    const d = init.declarations[0];
+    const kind = init.flags & ts.NodeFlags.Const ? "const" : "let";
+    const xs = lowerValue(L, s.expression);
+    if (xs.kind === "list") return unroll(L, s.statement, xs.items, (item) => bindPattern(L, d.name, item, kind));
+    if (xs.kind === "dict") return unroll(L, s.statement, xs.items, (item) => bindPattern(L, d.name, item, kind));
+    if (isAtom(xs) && xs.type.rank > 0) {
+      const n = L.b.prim("shape", [xs], { axes: [0] }, "n");
+      return emitFor(L, s.statement, lit(0, i32), n, false, "i", (index) => {
+        const el = xs.type.rank === 1 ? L.b.prim("arr_get", [xs, index], undefined, "el") : L.aprim("take", [xs, index], { axes: [0] });
+        bindPattern(L, d.name, el, kind);
+      });
+    }
+    L.report(s.expression, "notAValue", `\`${L.text(s.expression)}\` (${describe(xs)})`, "iterate over a list or an array");
+  });
 }
 
 interface LoopParts {
@@ -199,46 +367,42 @@ function lowerLoop(L: Lowerer, p: LoopParts): void {
   const returns = fn.retKey !== undefined && containsReturn(p.body);
   if (brkKey) keys.push(brkKey);
   if (firstKey) keys.push(firstKey);
-  if (returns) keys.push(fn.retKey!, ...fn.retvalKeys);
-  const inits = keys.map((k) => L.get(k));
-  const carried = freshCarried(L, keys, inits);
-  const saved = L.env;
-  const enter = () => {
-    L.env = new Map(saved);
-    keys.forEach((k, j) => L.env.set(k, carried[j]));
-  };
-
-  enter();
-  const cond = L.b.block(() => {
-    let c = p.cond ? L.toBool(lowerExpr(L, p.cond)) : lit(true, bool);
-    if (firstKey) c = L.or(L.get(firstKey), c);
-    if (brkKey) c = L.and(L.not(L.get(brkKey)), c);
-    if (returns) c = L.and(L.not(L.get(fn.retKey!)), c);
-    return [c];
+  if (returns) keys.push(fn.retKey!, fn.retvalKey!);
+  const r = carryLoop(L, keys, (_, templates) => {
+    const entry = L.env;
+    L.env = new Map(entry);
+    const cond = L.b.block(() => {
+      let c = p.cond ? L.toBool(lowerExpr(L, p.cond)) : lit(true, bool);
+      if (firstKey) c = L.or(L.atom(firstKey), c);
+      if (brkKey) c = L.and(L.not(L.atom(brkKey)), c);
+      if (returns) c = L.and(L.not(L.atom(fn.retKey!)), c);
+      return [c];
+    });
+    L.env = new Map(entry);
+    const loop: LoopCtx = { brkKey, contKey: containsJump(p.body, "continue") ? L.newKey("continued", bool) : undefined };
+    let ys: Val[] = [];
+    const body = L.b.block(() => {
+      // The body only runs when no flag is set, so inside it they start false.
+      if (brkKey) L.env.set(brkKey, lit(false, bool));
+      if (returns) L.env.set(fn.retKey!, lit(false, bool));
+      if (firstKey) L.env.set(firstKey, lit(false, bool));
+      if (loop.contKey) L.env.set(loop.contKey, lit(false, bool));
+      fn.loops.push(loop);
+      lowerScoped(L, p.body);
+      if (loop.contKey) L.env.delete(loop.contKey); // `continue` still runs the update
+      loop.contKey = undefined;
+      const update = p.update;
+      if (update) L.guarded(() => void lowerExpr(L, update));
+      fn.loops.pop();
+      ys = keys.map((k) => L.get(k));
+      return yieldAtoms(L, keys, templates);
+    });
+    return { blocks: { cond, body }, yields: ys };
   });
-
-  enter();
-  const loop: LoopCtx = { brkKey, contKey: containsJump(p.body, "continue") ? L.newKey("continued", bool) : undefined };
-  const body = L.b.block(() => {
-    // The body only runs when no flag is set, so inside it they start false.
-    if (brkKey) L.env.set(brkKey, lit(false, bool));
-    if (returns) L.env.set(fn.retKey!, lit(false, bool));
-    if (firstKey) L.env.set(firstKey, lit(false, bool));
-    if (loop.contKey) L.env.set(loop.contKey, lit(false, bool));
-    fn.loops.push(loop);
-    lowerScoped(L, p.body);
-    if (loop.contKey) L.env.delete(loop.contKey); // `continue` still runs the update
-    loop.contKey = undefined;
-    const update = p.update;
-    if (update) L.guarded(() => void lowerExpr(L, update));
-    fn.loops.pop();
-    return keys.map((k) => L.get(k));
-  });
-
-  L.env = saved;
-  const outs = freshCarried(L, keys, inits);
-  if (keys.length > 0 || !isLit(cond.results[0], 0)) L.b.emit({ kind: "while", outs, carried, inits, cond, body });
-  keys.forEach((k, j) => L.env.set(k, outs[j]));
+  const { cond, body } = r.blocks;
+  if (keys.length > 0 || !isLit(cond.results[0], 0)) L.b.emit({ kind: "while", outs: r.outs, carried: r.carried, inits: r.inits, cond, body });
+  let j = 0;
+  keys.forEach((k, n) => L.env.set(k, unflatten(r.templates[n], r.outs.slice(j, (j += leaves(r.templates[n]).length)))));
   if (brkKey) L.env.delete(brkKey);
   if (firstKey) L.env.delete(firstKey);
 }

@@ -45,7 +45,7 @@ export const MESSAGES = {
   generators: { code: "TSG1007", text: (what: string) => `${what} is not supported; accumulate the values in a loop instead` },
   propertyAccess: {
     code: "TSG1008",
-    text: (expr: string) => `property access ${q(expr)} is not supported; only ${q("Math.*")} and ${q("np.*")} members can be read, pass other values as number parameters`,
+    text: (expr: string) => `property access ${q(expr)} is not supported; only ${q("Math.*")} and ${q("np.*")} members and entries of parameters and locals (${q("params.W")}, ${q("x.shape")}) can be read`,
   },
   elementAccess: {
     code: "TSG1008",
@@ -64,8 +64,7 @@ export const MESSAGES = {
   },
   nonNumberParam: {
     code: "TSG1012",
-    text: (name: string, type: string) =>
-      `parameter ${q(name)} has a non-number type ${q(type)}; pytree parameters are not supported yet, pass each number as its own parameter`,
+    text: (name: string, type: string) => `parameter ${q(name)} has type ${q(type)}, which cannot hold numbers; pass numbers, arrays, or lists/objects of them`,
   },
   returnArity: {
     code: "TSG1013",
@@ -107,6 +106,22 @@ export const MESSAGES = {
   },
   condSideEffect: { code: "TSG1026", text: () => `assignment inside a loop condition is not supported; move the update into the loop body` },
   jumpOutsideLoop: { code: "TSG1027", text: (kw: string) => `${q(kw)} outside of a loop; remove it or restructure with ${q("if")}` },
+  rankChange: {
+    code: "TSG1028",
+    text: (name: string, a: number, b: number) =>
+      `${q(name)} is rank ${a} on one path and rank ${b} on another (a branch or a loop iteration); give it its final shape up front (e.g. ${q("np.zeros(...)")})`,
+  },
+  structureChange: {
+    code: "TSG1029",
+    text: (a: string, b: string) => `a variable holds ${a} on one path and ${b} on another; branches and loop iterations must keep one pytree structure`,
+  },
+  rankError: { code: "TSG1030", text: (what: string, detail: string) => `${q(what)} ${detail}` },
+  axisRange: { code: "TSG1031", text: (axis: number, rank: number) => `axis ${axis} is out of range for an array of rank ${rank}; use an axis in [${-Math.max(rank, 1)}, ${Math.max(rank, 1) - 1}]` },
+  memberOf: { code: "TSG1032", text: (expr: string, what: string, hint: string) => `${q(expr)} is not available on ${what}; ${hint}` },
+  pytreeKey: { code: "TSG1033", text: (key: string, what: string) => `no entry ${q(key)} in ${what}; check the key or index against the value passed in` },
+  notAValue: { code: "TSG1034", text: (what: string, instead: string) => `${what} cannot be used here; ${instead}` },
+  staticValue: { code: "TSG1035", text: (what: string) => `${what} must be known at compile time (a literal or a shape); pass a constant` },
+  transformForm: { code: "TSG1036", text: (what: string) => `unsupported use of ${what}; write ${q("grad(f)(x)")} / ${q("grad(f, 1)(x, y)")} with ${q("f")} a module-level function or an arrow function` },
 } as const;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -10,10 +10,15 @@ import { type Diagnostic, DiagnosticSink, TsgradError, normalizeDiagnostics } fr
 import { compileFunction } from "./lower-func.js";
 import { ModuleInfo } from "./module.js";
 
+import type { OutTree, Signature } from "./signature.js";
+
 export { type Diagnostic, formatDiagnostic, TsgradError, MESSAGES } from "./diagnostics.js";
+export type { LeafType, OutTree, SigTree, Signature } from "./signature.js";
 
 export interface CompileOptions {
   fileName?: string; // for diagnostics
+  /** Per function name: the pytree/array types of its arguments and captures (the runtime computes them from the values). */
+  signatures?: Record<string, Signature>;
 }
 
 export interface FrontendResult {
@@ -21,6 +26,8 @@ export interface FrontendResult {
   diagnostics: Diagnostic[];
   /** Function name → captured module-level variables, in the order of the Func's trailing extra params. */
   captures: Map<string, string[]>;
+  /** Function name → the pytree structure of its result (the Func's results are its leaves). */
+  outTrees: Map<string, OutTree>;
 }
 
 let project: Project | undefined;
@@ -42,7 +49,7 @@ function syntaxErrors(sf: ts.SourceFile, sink: DiagnosticSink): void {
 export function compileSource(source: string, options: CompileOptions = {}): FrontendResult {
   const file = options.fileName ?? "input.ts";
   const sf = parse(file.startsWith("/") ? file : `/${file}`, source);
-  const result: FrontendResult = { funcs: new Map(), diagnostics: [], captures: new Map() };
+  const result: FrontendResult = { funcs: new Map(), diagnostics: [], captures: new Map(), outTrees: new Map() };
   const sink = new DiagnosticSink(sf, file);
   syntaxErrors(sf, sink);
   if (sink.list.length > 0) {
@@ -52,11 +59,12 @@ export function compileSource(source: string, options: CompileOptions = {}): Fro
   const mod = ModuleInfo.fromSourceFile(sf);
   for (const [name, fn] of mod.functions) {
     const fsink = new DiagnosticSink(sf, file);
-    const compiled = compileFunction(mod, name, fn, fsink);
+    const compiled = compileFunction(mod, name, fn, fsink, options.signatures?.[name]);
     sink.list.push(...fsink.list);
     if (compiled) {
       result.funcs.set(name, compiled.func);
       result.captures.set(name, compiled.captures);
+      result.outTrees.set(name, compiled.outTree);
     }
   }
   result.diagnostics = normalizeDiagnostics(sink.list);
@@ -69,7 +77,12 @@ const WRAP = "("; // makes `function (x) {...}` parse as an expression; columns 
  * Compiles the text of one function as given by `Function.prototype.toString()`.
  * Nothing outside the text is visible: free variables are errors (TSG1011).
  */
-export function compileFunctionSource(fnSource: string): Func {
+export function compileFunctionSource(fnSource: string, signature?: Signature): Func {
+  return compileFunctionSourceTyped(fnSource, signature).func;
+}
+
+/** compileFunctionSource with the result's pytree structure. */
+export function compileFunctionSourceTyped(fnSource: string, signature?: Signature): { func: Func; outTree: OutTree } {
   const sf = parse("/function.ts", `${WRAP}${fnSource}\n)`);
   const sink = new DiagnosticSink(sf, "<function>", WRAP.length);
   syntaxErrors(sf, sink);
@@ -84,7 +97,7 @@ export function compileFunctionSource(fnSource: string): Func {
   const name = ts.isFunctionExpression(fn) && fn.name ? fn.name.text : "f";
   const mod = new ModuleInfo(sf, "function");
   if (ts.isFunctionExpression(fn) && fn.name) mod.functions.set(name, fn); // so self-calls are reported as recursion
-  const compiled = compileFunction(mod, name, fn, sink);
+  const compiled = compileFunction(mod, name, fn, sink, signature);
   if (!compiled || sink.list.length > 0) throw new TsgradError(normalizeDiagnostics(sink.list));
-  return compiled.func;
+  return { func: compiled.func, outTree: compiled.outTree };
 }

@@ -8,44 +8,70 @@ import { type Atom, lit } from "../ir/syntax.js";
 import { stripParens } from "./analysis.js";
 import { power, unify } from "./arith.js";
 import { lowerFunctionBody } from "./lower-func.js";
-import { lowerExpr } from "./lower-expr.js";
+import { expectAtom, lowerValue } from "./lower-expr.js";
 import type { Lowerer } from "./lowerer.js";
 import { type MathFn, MATH_FUNCS, NP_FUNCS, memberHint } from "./math.js";
+import { ARRAY_METHODS, NP_ARRAY_FUNCS } from "./np-table.js";
+import { floatOf, floatUnary, numericOf, promoteArgs } from "./promote.js";
+import { callFnVal, lowerTransformCall } from "./transforms.js";
+import { type Val, describe, isAtom, list, mapLeaves } from "./value.js";
 
-export function lowerCall(L: Lowerer, call: ts.CallExpression): Atom[] {
+const isNs = (L: Lowerer, ns: string) => (ns === "Math" || ns === "np" || ns === "jnp") && !L.scope.lookup(ns) && !L.mod.isModuleValue(ns);
+
+export function lowerArgs(L: Lowerer, call: ts.CallExpression): Val[] {
+  return call.arguments.map((a) => (ts.isSpreadElement(a) ? L.report(a, "unsupportedSyntax", "spread argument", "pass the arguments one by one") : lowerValue(L, a)));
+}
+
+export function lowerCall(L: Lowerer, call: ts.CallExpression): Val {
   const callee = stripParens(call.expression);
-  const args = () => call.arguments.map((a) => (ts.isSpreadElement(a) ? L.report(a, "unsupportedSyntax", "spread argument", "pass the arguments one by one") : lowerExpr(L, a)));
-  if (call.questionDotToken) return [L.report(call, "unsupportedSyntax", "optional call `?.()`", "call the function directly")];
-  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
-    const ns = callee.expression.text;
-    if ((ns === "Math" || ns === "np") && !L.scope.lookup(ns) && !L.mod.isModuleValue(ns)) {
-      const member = callee.name.text;
-      const table = ns === "Math" ? MATH_FUNCS : NP_FUNCS;
-      if (!Object.hasOwn(table, member)) {
-        args();
-        return [L.report(callee, "unknownMember", `${ns}.${member}`, memberHint(ns, member))];
-      }
-      return [lowerMath(L, call, `${ns}.${member}`, table[member], args())];
+  const args = () => lowerArgs(L, call);
+  if (call.questionDotToken) return L.report(call, "unsupportedSyntax", "optional call `?.()`", "call the function directly");
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && isNs(L, callee.expression.text)) {
+    const ns = callee.expression.text === "jnp" ? "np" : (callee.expression.text as "Math" | "np");
+    const member = callee.name.text;
+    const table = ns === "Math" ? MATH_FUNCS : NP_FUNCS;
+    const name = `${ns}.${member}`;
+    const as = args();
+    // Number-only calls keep the scalar rules of math.ts (f64 JS numbers); anything with arrays goes through np-table.ts.
+    const scalarOnly = as.every((a) => isAtom(a) && L.isWeak(a));
+    if (Object.hasOwn(table, member) && (scalarOnly || ns === "Math")) return lowerMath(L, call, name, table[member], as.map((a, k) => expectAtom(L, call.arguments[k], a)));
+    if (ns === "np" && Object.hasOwn(NP_ARRAY_FUNCS, member)) return NP_ARRAY_FUNCS[member](L, { node: call, name, args: as });
+    return L.report(callee, "unknownMember", name, memberHint(ns, member, ns === "np" ? Object.keys(NP_ARRAY_FUNCS) : []));
+  }
+  if (ts.isCallExpression(callee) || ts.isIdentifier(callee)) {
+    const r = lowerTransformCall(L, call);
+    if (r) return r;
+  }
+  if (ts.isPropertyAccessExpression(callee)) {
+    const root = stripParens(callee.expression);
+    if (ts.isIdentifier(root) && !L.scope.lookup(root.text) && !L.mod.isModuleValue(root.text) && !isNs(L, root.text)) {
+      args();
+      return L.report(callee, "propertyAccess", L.text(callee));
     }
+    return lowerMethod(L, call, callee);
   }
   if (!ts.isIdentifier(callee)) {
-    const key = ts.isPropertyAccessExpression(callee) ? "propertyAccess" : ts.isElementAccessExpression(callee) ? "elementAccess" : null;
+    const key = ts.isElementAccessExpression(callee) ? "elementAccess" : null;
     const r = key ? L.report(callee, key, L.text(callee)) : L.report(callee, "unsupportedSyntax", `call of \`${L.text(callee)}\``, "call a function declared at module level by name");
     args();
-    return [r];
+    return r;
   }
   const name = callee.text;
   const local = L.scope.lookup(name);
   if (local) {
+    const f = L.get(local.key);
+    if (f.kind === "fn") return callFnVal(L, f, args(), call);
     args();
-    return [L.failedKeys.has(local.key) ? lit(NaN) : L.report(callee, "unknownFunction", name)];
+    return L.failedKeys.has(local.key) ? lit(NaN) : L.report(callee, "unknownFunction", name);
   }
   const fn = L.mod.functions.get(name);
   if (fn) {
     const as = args();
     if (L.inlineStack.includes(name)) {
       const chain = [...L.inlineStack.slice(L.inlineStack.indexOf(name)), name].join(" → ");
-      return Array.from({ length: L.mod.arityOf(name) }, () => L.report(callee, "recursion", chain));
+      const n = L.mod.arityOf(name);
+      const r = Array.from({ length: n }, () => L.report(callee, "recursion", chain));
+      return n === 1 ? r[0] : list(r);
     }
     if (as.length !== fn.parameters.length && !fn.parameters.some((p) => p.questionToken || p.initializer || p.dotDotDotToken))
       L.report(call, "argCount", name, fn.parameters.length, as.length);
@@ -58,17 +84,42 @@ export function lowerCall(L: Lowerer, call: ts.CallExpression): Atom[] {
   }
   if (name === "stopGradient" && !L.mod.isModuleValue(name)) {
     const as = args();
-    if (as.length !== 1) return [L.report(call, "argCount", name, 1, as.length)];
-    return [L.b.prim("stop_gradient", [L.toF64(as[0])])];
+    if (as.length !== 1) return L.report(call, "argCount", name, 1, as.length);
+    return mapLeaves(as[0], (a) => (L.isWeak(a) ? L.b.prim("stop_gradient", [L.toF64(a)]) : L.aprim("stop_gradient", [a])));
   }
   args();
-  if (L.mod.mode === "function" && !L.mod.isModuleValue(name)) return [L.report(callee, "freeVariable", name)];
-  return [L.report(callee, "unknownFunction", name)];
+  if (L.mod.mode === "function" && !L.mod.isModuleValue(name)) return L.report(callee, "freeVariable", name);
+  return L.report(callee, "unknownFunction", name);
+}
+
+/** `xs.push(v)` on a local list, and array methods (`x.sum(1)`, `x.reshape(2, 3)`) as np functions. */
+function lowerMethod(L: Lowerer, call: ts.CallExpression, callee: ts.PropertyAccessExpression): Val {
+  const method = callee.name.text;
+  const recv = stripParens(callee.expression);
+  const obj = lowerValue(L, recv);
+  const as = lowerArgs(L, call);
+  if (obj.kind === "list" && method === "push") {
+    const b = ts.isIdentifier(recv) ? L.scope.lookup(recv.text) : undefined;
+    if (!b) return L.report(callee, "unsupportedSyntax", `\`${L.text(callee)}\``, "push onto a local list (`const xs = []; xs.push(v)`)");
+    const items = [...obj.items, ...as];
+    L.env.set(b.key, list(items));
+    return lit(items.length);
+  }
+  if (isAtom(obj) && obj.type.rank > 0 && Object.hasOwn(ARRAY_METHODS, method)) {
+    // x.reshape(2, 3) takes the shape as separate numbers
+    const rest = method === "reshape" && as.length > 1 ? [list(as)] : method === "transpose" && as.length > 1 ? [list(as)] : as;
+    return NP_ARRAY_FUNCS[ARRAY_METHODS[method]](L, { node: call, name: `.${method}`, args: [obj, ...rest] });
+  }
+  if (isAtom(obj) && obj.kind === "lit" && Number.isNaN(obj.value)) return obj; // already reported
+  if (!isAtom(obj) || obj.type.rank > 0)
+    return L.report(callee, "memberOf", L.text(callee), describe(obj), isAtom(obj) ? `array methods are ${Object.keys(ARRAY_METHODS).join(", ")}` : "lists have `.push(v)`; call functions declared at module level by name");
+  return L.report(callee, "memberOf", L.text(callee), describe(obj), "numbers have no methods; use `Math.*` / `np.*` functions");
 }
 
 function lowerMath(L: Lowerer, call: ts.CallExpression, name: string, fn: MathFn, args: Atom[]): Atom {
   const want = fn.kind === "unary" || fn.kind === "square" ? 1 : fn.kind === "binary" || fn.kind === "pow" ? 2 : fn.kind === "where" ? 3 : -1;
   if (want >= 0 && args.length !== want) return L.report(call, "argCount", name, want, args.length);
+  if (!args.every((a) => L.isWeak(a))) return lowerMathArrays(L, fn, args);
   const f = (a: Atom) => L.toF64(a);
   switch (fn.kind) {
     case "unary":
@@ -92,5 +143,31 @@ function lowerMath(L: Lowerer, call: ts.CallExpression, name: string, fn: MathFn
     }
     default:
       return L.report(call, "unsupportedSyntax", name, "internal: unknown math kind");
+  }
+}
+
+/** `Math.*` applied to arrays or strong scalars: the same functions with numpy promotion. */
+function lowerMathArrays(L: Lowerer, fn: MathFn, args: Atom[]): Atom {
+  const numeric = (p: string) => p === "abs" || p === "sign" || p === "neg" || p === "min" || p === "max" || p === "add" || p === "sub" || p === "mul";
+  switch (fn.kind) {
+    case "unary":
+      return numeric(fn.prim) ? L.aprim(fn.prim, [numericOf(L, args[0])]) : floatUnary(L, fn.prim, args[0]);
+    case "binary":
+      return L.aprim(fn.prim, promoteArgs(L, args, !numeric(fn.prim)));
+    case "pow":
+      return power(L, args[0], args[1]);
+    case "square":
+      return power(L, args[0], lit(2));
+    case "where": {
+      const [a, b] = promoteArgs(L, [args[1], args[2]], false, false);
+      return L.aprim("select", [L.toBool(args[0]), a, b]);
+    }
+    case "chain": {
+      if (args.length === 1) return fn.one === "abs" ? L.aprim("abs", [floatOf(L, args[0])]) : args[0];
+      const xs = promoteArgs(L, args, fn.prim === "hypot");
+      return xs.slice(1).reduce((acc, a) => L.aprim(fn.prim, [acc, a]), xs[0]);
+    }
+    default:
+      return lit(NaN);
   }
 }

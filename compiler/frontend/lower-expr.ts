@@ -6,10 +6,13 @@ import { Names } from "../ir/names.js";
 import { type Atom, type Prim, bool, f64, lit } from "../ir/syntax.js";
 import { stripParens } from "./analysis.js";
 import { type ArithOp, arith, compare } from "./arith.js";
+import { assignElement, indexValue, lowerNew, memberValue } from "./lower-array.js";
 import { lowerCall } from "./lower-call.js";
 import { Lowerer } from "./lowerer.js";
 import { MATH_CONSTS, MATH_FUNCS, NP_CONSTS, NP_FUNCS, memberHint } from "./math.js";
+import { negate, numericOf } from "./promote.js";
 import { type Binding, isMutable } from "./scope.js";
+import { type Val, NONE, describe, dict, isAtom, isTree, leaves, list } from "./value.js";
 
 const K = ts.SyntaxKind;
 
@@ -26,14 +29,20 @@ const COMPARE: Partial<Record<ts.SyntaxKind, Prim>> = {
 
 const BITWISE_HINT = "compiled functions work on floating-point numbers; use arithmetic (`Math.floor(x / 2)` instead of `x >> 1`)";
 
+/** An expression that must be a number, boolean or array (not a pytree). */
 export function lowerExpr(L: Lowerer, e: ts.Expression): Atom {
+  return expectAtom(L, e, lowerValue(L, e));
+}
+
+export function expectAtom(L: Lowerer, e: ts.Node, x: Val): Atom {
+  if (isAtom(x)) return x;
+  if (x.kind === "undef") return lit(NaN); // `undefined` is NaN in arithmetic
+  return L.report(e, "notAValue", `${"`" + L.text(e) + "`"} (${describe(x)})`, "use one of its entries, or np.array/np.stack to make an array of a list");
+}
+
+/** Any expression, including pytrees (lists, objects), functions for transforms, and null. */
+export function lowerValue(L: Lowerer, e: ts.Expression): Val {
   switch (e.kind) {
-    case K.NumericLiteral:
-      return lit(Number((e as ts.NumericLiteral).text));
-    case K.TrueKeyword:
-      return lit(true, bool);
-    case K.FalseKeyword:
-      return lit(false, bool);
     case K.Identifier:
       return lowerIdentifier(L, e as ts.Identifier);
     case K.ParenthesizedExpression:
@@ -41,36 +50,79 @@ export function lowerExpr(L: Lowerer, e: ts.Expression): Atom {
     case K.NonNullExpression:
     case K.SatisfiesExpression:
     case K.TypeAssertionExpression:
-      return lowerExpr(L, (e as ts.ParenthesizedExpression).expression);
+      return lowerValue(L, (e as ts.ParenthesizedExpression).expression);
+    case K.ArrayLiteralExpression:
+      return list(
+        (e as ts.ArrayLiteralExpression).elements.map((el) =>
+          ts.isSpreadElement(el) ? spreadItems(L, el) : ts.isOmittedExpression(el) ? [L.report(el, "unsupportedSyntax", "hole in an array literal", "list the values explicitly")] : [lowerValue(L, el)],
+        ).flat(),
+      );
+    case K.ObjectLiteralExpression:
+      return objectLiteral(L, e as ts.ObjectLiteralExpression);
+    case K.ConditionalExpression: {
+      const c = e as ts.ConditionalExpression;
+      const cond = L.toBool(lowerExpr(L, c.condition));
+      return L.branch(cond, () => [lowerValue(L, c.whenTrue)], () => [lowerValue(L, c.whenFalse)], "sel")[0];
+    }
+    case K.CallExpression:
+      return lowerCall(L, e as ts.CallExpression);
+    case K.PropertyAccessExpression:
+      return lowerProperty(L, e as ts.PropertyAccessExpression);
+    case K.ElementAccessExpression: {
+      const ea = e as ts.ElementAccessExpression;
+      return indexValue(L, ea, lowerValue(L, ea.expression), ea.argumentExpression);
+    }
+    case K.NullKeyword:
+      return NONE;
+    case K.ArrowFunction:
+    case K.FunctionExpression:
+      return L.closure(e as ts.ArrowFunction) ?? L.report(e, "nestedFunction", "expression");
+    case K.NewExpression:
+      return lowerNew(L, e as ts.NewExpression);
+    default:
+      return lowerScalarExpr(L, e);
+  }
+}
+
+function spreadItems(L: Lowerer, el: ts.SpreadElement): Val[] {
+  const x = lowerValue(L, el.expression);
+  if (x.kind === "list") return x.items;
+  return [L.report(el, "unsupportedSyntax", "spread of a non-list", "spread only lists (`[...xs, y]`)")];
+}
+
+function objectLiteral(L: Lowerer, o: ts.ObjectLiteralExpression): Val {
+  const entries = new Map<string, Val>();
+  for (const p of o.properties) {
+    if (ts.isShorthandPropertyAssignment(p)) entries.set(p.name.text, lowerValue(L, p.name));
+    else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name))) entries.set(p.name.text, lowerValue(L, p.initializer));
+    else if (ts.isSpreadAssignment(p)) {
+      const x = lowerValue(L, p.expression);
+      if (x.kind === "dict") x.keys.forEach((k, j) => entries.set(k, x.items[j]));
+      else L.report(p, "unsupportedSyntax", "spread of a non-object", "spread only objects (`{...params, W}`)");
+    } else L.report(p, "unsupportedSyntax", "this object member", "use `key: value` entries");
+  }
+  return dict([...entries]);
+}
+
+function lowerScalarExpr(L: Lowerer, e: ts.Expression): Atom {
+  switch (e.kind) {
+    case K.NumericLiteral:
+      return lit(Number((e as ts.NumericLiteral).text));
+    case K.TrueKeyword:
+      return lit(true, bool);
+    case K.FalseKeyword:
+      return lit(false, bool);
     case K.PrefixUnaryExpression:
       return lowerPrefix(L, e as ts.PrefixUnaryExpression);
     case K.PostfixUnaryExpression:
       return lowerUpdate(L, e as ts.PostfixUnaryExpression, false);
     case K.BinaryExpression:
       return lowerBinary(L, e as ts.BinaryExpression);
-    case K.ConditionalExpression: {
-      const c = e as ts.ConditionalExpression;
-      const cond = L.toBool(lowerExpr(L, c.condition));
-      return L.branch(cond, () => [lowerExpr(L, c.whenTrue)], () => [lowerExpr(L, c.whenFalse)], "sel")[0];
-    }
-    case K.CallExpression: {
-      const r = lowerCall(L, e as ts.CallExpression);
-      if (r.length !== 1) return L.report(e, "tupleArity", `call ${"`" + L.text(e) + "`"}`, r.length, 1);
-      return r[0];
-    }
-    case K.PropertyAccessExpression:
-      return lowerProperty(L, e as ts.PropertyAccessExpression);
-    case K.ElementAccessExpression:
-      return L.report(e, "elementAccess", L.text(e));
     case K.StringLiteral:
     case K.NoSubstitutionTemplateLiteral:
     case K.TemplateExpression:
     case K.TaggedTemplateExpression:
       return L.report(e, "stringValue");
-    case K.ArrayLiteralExpression:
-      return L.report(e, "literalValue", "array literals");
-    case K.ObjectLiteralExpression:
-      return L.report(e, "literalValue", "object literals");
     case K.ArrowFunction:
     case K.FunctionExpression:
       return L.report(e, "nestedFunction", "expression");
@@ -84,12 +136,8 @@ export function lowerExpr(L: Lowerer, e: ts.Expression): Atom {
       return L.report(e, "operator", "delete", "there are no objects to delete from");
     case K.VoidExpression:
       return L.report(e, "operator", "void", "remove it");
-    case K.NewExpression:
-      return L.report(e, "classes", "`new` expressions are");
     case K.ClassExpression:
       return L.report(e, "classes", "classes are");
-    case K.NullKeyword:
-      return L.report(e, "unsupportedSyntax", "`null`", "use a number (e.g. NaN) for missing values");
     case K.BigIntLiteral:
       return L.report(e, "unsupportedSyntax", "bigint literal", "use an ordinary number literal");
     default:
@@ -97,31 +145,20 @@ export function lowerExpr(L: Lowerer, e: ts.Expression): Atom {
   }
 }
 
-/** An expression that may yield several values: a tuple literal, a tuple-returning call, or a ternary of those. */
-export function lowerMulti(L: Lowerer, e: ts.Expression): Atom[] {
-  const s = stripParens(e);
-  if (ts.isArrayLiteralExpression(s)) return s.elements.map((el) => (ts.isSpreadElement(el) || ts.isOmittedExpression(el) ? L.report(el, "unsupportedSyntax", "spread or hole in a tuple", "list the values explicitly") : lowerExpr(L, el)));
-  if (ts.isCallExpression(s)) return lowerCall(L, s);
-  if (ts.isConditionalExpression(s) && L.mod.exprArity(s) !== 1) {
-    const cond = L.toBool(lowerExpr(L, s.condition));
-    const n = L.mod.exprArity(s);
-    const arm = (x: ts.Expression) => () => {
-      const r = lowerMulti(L, x);
-      if (r.length !== n) L.report(x, "tupleArity", "this branch", r.length, n);
-      return r;
-    };
-    return L.branch(cond, arm(s.whenTrue), arm(s.whenFalse), "sel");
-  }
-  return [lowerExpr(L, e)];
+/** The items of a list value (a tuple literal, a tuple-returning call, ...), or the value alone. */
+export function lowerMulti(L: Lowerer, e: ts.Expression): Val[] {
+  const x = lowerValue(L, e);
+  return x.kind === "list" ? x.items : [x];
 }
 
 const BUILTIN_VALUES: Record<string, number> = { NaN: NaN, Infinity: Infinity, undefined: NaN };
 
-export function lowerIdentifier(L: Lowerer, id: ts.Identifier): Atom {
+export function lowerIdentifier(L: Lowerer, id: ts.Identifier): Val {
   const name = id.text;
   const b = L.scope.lookup(name);
   if (b) return L.get(b.key);
   if (L.mod.functions.has(name)) return L.report(id, "unsupportedSyntax", `function \`${name}\` used as a value`, `call it: \`${name}(...)\``);
+  if (name === "undefined") return { kind: "undef" };
   if (L.mod.isModuleValue(name)) {
     const c = moduleConstant(L, name);
     if (c) return c;
@@ -135,7 +172,7 @@ export function lowerIdentifier(L: Lowerer, id: ts.Identifier): Atom {
 }
 
 /** Folds a module `const` whose initializer is a constant expression (literals, Math.*, other constants). */
-function moduleConstant(L: Lowerer, name: string): Atom | null {
+function moduleConstant(L: Lowerer, name: string): Val | null {
   const cached = L.mod.constCache.get(name);
   if (cached !== undefined) return cached === "pending" ? null : cached;
   const init = L.mod.constInits.get(name);
@@ -145,16 +182,17 @@ function moduleConstant(L: Lowerer, name: string): Atom | null {
   const wasMuted = L.diags.muted;
   const suppressedBefore = L.diags.suppressed;
   L.diags.muted = true;
-  let a: Atom;
+  let a: Val;
   let stmts = 0;
   try {
-    a = lowerExpr(probe, init);
+    a = lowerValue(probe, init);
     stmts = probe.b.stmts.length;
   } finally {
     L.diags.muted = wasMuted;
   }
   // Errors in a probe are not the user's: a non-constant initializer just means "capture it".
-  const ok = a.kind === "lit" && stmts === 0 && !probe.captureFailed && L.diags.suppressed === suppressedBefore;
+  // Pytrees of constants (`const cfg = { k: 2 }`) fold too.
+  const ok = (a.kind === "lit" || (isTree(a) && leaves(a).every((x) => x.kind === "lit"))) && stmts === 0 && !probe.captureFailed && L.diags.suppressed === suppressedBefore;
   L.diags.suppressed = suppressedBefore;
   const result = ok ? a : null;
   L.mod.constCache.set(name, result);
@@ -165,10 +203,13 @@ function lowerPrefix(L: Lowerer, e: ts.PrefixUnaryExpression): Atom {
   switch (e.operator) {
     case K.MinusToken: {
       const a = lowerExpr(L, e.operand);
+      if (!L.isWeak(a)) return negate(L, a);
       return L.b.neg(a.type.dtype === "bool" ? L.toF64(a) : a);
     }
-    case K.PlusToken:
-      return L.toF64(lowerExpr(L, e.operand));
+    case K.PlusToken: {
+      const a = lowerExpr(L, e.operand);
+      return L.isWeak(a) ? L.toF64(a) : numericOf(L, a);
+    }
     case K.ExclamationToken:
       return L.not(L.toBool(lowerExpr(L, e.operand)));
     case K.PlusPlusToken:
@@ -183,10 +224,16 @@ function lowerPrefix(L: Lowerer, e: ts.PrefixUnaryExpression): Atom {
 
 /** `x++`, `--x`: assigns x ± 1; the expression's value is the old (postfix) or new (prefix) value. */
 function lowerUpdate(L: Lowerer, e: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, prefix: boolean): Atom {
+  const op = e.operator === K.PlusPlusToken ? "+" : "-";
+  if (ts.isElementAccessExpression(stripParens(e.operand))) {
+    const old = lowerExpr(L, e.operand);
+    const next = assignElement(L, stripParens(e.operand) as ts.ElementAccessExpression, arith(L, op, old, lit(1)));
+    return prefix ? next : old;
+  }
   const b = assignable(L, e.operand);
   if (!b) return lit(NaN);
-  const old = L.get(b.key);
-  const next = L.assign(b, arith(L, e.operator === K.PlusPlusToken ? "+" : "-", old, lit(1)));
+  const old = expectAtom(L, e.operand, L.get(b.key));
+  const next = expectAtom(L, e.operand, L.assign(b, arith(L, op, old, lit(1))));
   return prefix ? next : old;
 }
 
@@ -203,20 +250,26 @@ function assignable(L: Lowerer, target: ts.Expression): Binding | null {
     else L.report(t, "unknownIdentifier", t.text);
     return null;
   }
-  if (ts.isElementAccessExpression(t)) L.report(t, "elementAccess", L.text(t));
-  else if (ts.isPropertyAccessExpression(t)) L.report(t, "propertyAccess", L.text(t));
+  if (ts.isPropertyAccessExpression(t)) L.report(t, "propertyAccess", L.text(t));
   else L.report(t, "unsupportedSyntax", `assignment target \`${L.text(t)}\``, "assign to a local variable");
   return null;
 }
 
 function lowerBinary(L: Lowerer, e: ts.BinaryExpression): Atom {
   const op = e.operatorToken.kind;
+  const left = stripParens(e.left);
   if (op === K.EqualsToken) {
-    const left = stripParens(e.left);
     if (ts.isArrayLiteralExpression(left)) return destructuringAssign(L, left, e.right);
-    const value = lowerExpr(L, e.right);
+    if (ts.isElementAccessExpression(left)) return assignElement(L, left, lowerExpr(L, e.right));
+    const value = lowerValue(L, e.right);
     const b = assignable(L, e.left);
-    return b ? L.assign(b, value) : value;
+    const r = b ? L.assign(b, value) : value;
+    return isAtom(r) ? r : lit(NaN);
+  }
+  if (op >= K.FirstCompoundAssignment && op <= K.LastCompoundAssignment && ts.isElementAccessExpression(left) && ARITH[op]) {
+    // a[i] += v: the index is evaluated once (it may be an expression like idx[i])
+    const rhs = lowerExpr(L, e.right);
+    return assignElement(L, left, (old) => arith(L, ARITH[op]!, old, rhs));
   }
   if (op >= K.FirstCompoundAssignment && op <= K.LastCompoundAssignment) {
     const aop = ARITH[op];
@@ -227,7 +280,7 @@ function lowerBinary(L: Lowerer, e: ts.BinaryExpression): Atom {
     const b = assignable(L, e.left);
     const rhs = lowerExpr(L, e.right);
     if (!b) return rhs;
-    return L.assign(b, arith(L, aop, L.get(b.key), rhs));
+    return expectAtom(L, e, L.assign(b, arith(L, aop, expectAtom(L, e.left, L.get(b.key)), rhs)));
   }
   const aop = ARITH[op];
   if (aop) return arith(L, aop, lowerExpr(L, e.left), lowerExpr(L, e.right));
@@ -273,7 +326,7 @@ function destructuringAssign(L: Lowerer, left: ts.ArrayLiteralExpression, right:
   return lit(NaN, f64);
 }
 
-function lowerProperty(L: Lowerer, e: ts.PropertyAccessExpression): Atom {
+function lowerProperty(L: Lowerer, e: ts.PropertyAccessExpression): Val {
   const obj = stripParens(e.expression);
   if (ts.isIdentifier(obj) && (obj.text === "Math" || obj.text === "np") && !L.scope.lookup(obj.text) && !L.mod.isModuleValue(obj.text)) {
     const ns = obj.text;
@@ -283,5 +336,5 @@ function lowerProperty(L: Lowerer, e: ts.PropertyAccessExpression): Atom {
     if (Object.hasOwn(ns === "Math" ? MATH_FUNCS : NP_FUNCS, member)) return L.report(e, "unknownMember", `${ns}.${member}`, `it is a function; call it: \`${ns}.${member}(x)\``);
     return L.report(e, "unknownMember", `${ns}.${member}`, memberHint(ns, member));
   }
-  return L.report(e, "propertyAccess", L.text(e));
+  return memberValue(L, e, lowerValue(L, e.expression), e.name.text);
 }

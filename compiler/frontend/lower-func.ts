@@ -6,39 +6,37 @@
 import { ts } from "ts-morph";
 import { isLit } from "../ir/builder.js";
 import { Names } from "../ir/names.js";
-import { type Atom, type Func, type Var, bool, f64, lit, v } from "../ir/syntax.js";
+import { type Func, type Type, type Var, bool, f64, lit } from "../ir/syntax.js";
 import { type FunctionLike, mayFallThrough } from "./analysis.js";
 import { eliminateDeadCode } from "./dce.js";
 import type { DiagnosticSink } from "./diagnostics.js";
-import { lowerMulti } from "./lower-expr.js";
-import { lowerStmtList } from "./lower-stmt.js";
+import { lowerValue } from "./lower-expr.js";
+import { bindPattern, lowerStmtList } from "./lower-stmt.js";
 import { Lowerer } from "./lowerer.js";
 import type { ModuleInfo } from "./module.js";
 import { Scope } from "./scope.js";
+import { enableClosures } from "./transforms.js";
+import { type OutTree, type SigTree, type Signature, outTreeOf, sigFromAnnotation, sigFromInitializer, sigToVal } from "./signature.js";
+import { type Val, UNDEF, isAtom, leaves, mapLeaves } from "./value.js";
 
 const K = ts.SyntaxKind;
 
-/** Type annotations that are clearly not `number` (aliases and generics get the benefit of the doubt). */
+/** Type annotations that cannot describe numbers, arrays or pytrees of them. */
 function nonNumberType(t: ts.TypeNode | undefined): boolean {
   if (!t) return false;
   switch (t.kind) {
     case K.StringKeyword:
-    case K.BooleanKeyword:
     case K.BigIntKeyword:
     case K.SymbolKeyword:
-    case K.ObjectKeyword:
-    case K.ArrayType:
-    case K.TupleType:
-    case K.TypeLiteral:
     case K.FunctionType:
     case K.VoidKeyword:
     case K.UndefinedKeyword:
       return true;
     case K.LiteralType:
-      return (t as ts.LiteralTypeNode).literal.kind !== K.NumericLiteral && (t as ts.LiteralTypeNode).literal.kind !== K.PrefixUnaryExpression;
+      return (t as ts.LiteralTypeNode).literal.kind === K.StringLiteral;
     case K.TypeReference: {
       const n = (t as ts.TypeReferenceNode).typeName;
-      return ts.isIdentifier(n) && /^(Array|ReadonlyArray|Float64Array|Float32Array|Int32Array|Record|Map|Set|String|Boolean)$/.test(n.text);
+      return ts.isIdentifier(n) && /^(Map|Set|String)$/.test(n.text);
     }
     default:
       return false;
@@ -52,20 +50,32 @@ function checkSignature(L: Lowerer, fn: FunctionLike): void {
   if (fn.asteriskToken) L.report(fn.asteriskToken, "generators", "generator function (`function*`)");
   for (const p of fn.parameters) {
     if (p.dotDotDotToken) L.report(p, "paramForm", "rest parameters (`...xs`)");
-    else if (!ts.isIdentifier(p.name)) L.report(p, "nonNumberParam", L.text(p.name), "destructuring pattern");
-    else if (nonNumberType(p.type)) L.report(p.type!, "nonNumberParam", p.name.text, L.text(p.type!));
+    else if (ts.isIdentifier(p.name) && nonNumberType(p.type)) L.report(p.type!, "nonNumberParam", p.name.text, L.text(p.type!));
     if (p.initializer) L.report(p.initializer, "paramForm", "default parameter values");
   }
 }
 
-/** Lowers `fn`'s body with its params bound to `args`; returns the returned values (f64). */
-export function lowerFunctionBody(L: Lowerer, name: string, fn: FunctionLike, args: Atom[]): Atom[] {
+/** The declared type of a parameter binding: JS numbers stay f64 (as before); arrays, strong scalars and pytrees keep theirs. */
+function paramType(L: Lowerer, a: Val): Type | null {
+  if (!isAtom(a)) return null;
+  return a.type.rank === 0 && L.isWeak(a) ? f64 : null;
+}
+
+/** JS numbers are returned as f64 (a boolean result is 0/1); arrays and strong scalars keep their dtype. */
+function returnedValue(L: Lowerer, x: Val): Val {
+  return mapLeaves(x, (a) => (L.isWeak(a) ? L.toF64(a) : a));
+}
+
+/** Lowers `fn`'s body with its params bound to `args`; returns the returned value (a pytree for tuples/objects). */
+export function lowerFunctionBody(L: Lowerer, name: string, fn: FunctionLike, args: Val[], outer: Scope | null = null): Val {
   const saved = { scope: L.scope, fn: L.fn };
-  L.scope = new Scope(null); // a callee sees only module-level names, never the caller's locals
+  L.scope = new Scope(outer); // a callee sees only module-level names (and a local arrow its enclosing scope), never the caller's locals
   try {
     checkSignature(L, fn);
     fn.parameters.forEach((p, k) => {
-      if (ts.isIdentifier(p.name)) L.declare(p.name.text, "param", args[k] ?? lit(NaN), f64);
+      const a = args[k] ?? lit(NaN);
+      if (ts.isIdentifier(p.name)) L.declare(p.name.text, "param", a, paramType(L, a));
+      else bindPattern(L, p.name, a, "param");
     });
     let arity = L.mod.functionArity(fn);
     const at = fn.name ?? fn;
@@ -75,16 +85,17 @@ export function lowerFunctionBody(L: Lowerer, name: string, fn: FunctionLike, ar
     }
     const body = fn.body!;
     if (!ts.isBlock(body)) {
-      L.fn = { name, retvalKeys: [], arity, loops: [] };
-      return lowerMulti(L, body).map((a) => L.toF64(a));
+      L.fn = { name, arity, loops: [] };
+      return returnedValue(L, lowerValue(L, body));
     }
     const retKey = L.newKey("returned", bool, lit(false, bool));
-    const retvalKeys = Array.from({ length: arity }, () => L.newKey("ret", f64, lit(0)));
-    L.fn = { name, retKey, retvalKeys, arity, loops: [] };
+    const retvalKey = L.newKey("ret", null, UNDEF);
+    L.fn = { name, retKey, retvalKey, arity, loops: [] };
     lowerStmtList(L, body.statements);
-    const done = L.get(retKey);
+    const done = L.atom(retKey);
     if (!isLit(done, 1) && mayFallThrough(body) && L.mod.functionArity(fn) > 0) L.report(at, "missingReturn", name);
-    return retvalKeys.map((k) => L.get(k));
+    const r = L.get(retvalKey);
+    return r.kind === "undef" ? lit(NaN) : r;
   } finally {
     L.scope = saved.scope;
     L.fn = saved.fn;
@@ -94,14 +105,23 @@ export function lowerFunctionBody(L: Lowerer, name: string, fn: FunctionLike, ar
 export interface CompiledFunction {
   func: Func;
   captures: string[];
+  outTree: OutTree;
 }
 
 /** Compiles one top-level function; null when it has diagnostics (they are in `sink`). */
-export function compileFunction(mod: ModuleInfo, name: string, fn: FunctionLike, sink: DiagnosticSink): CompiledFunction | null {
+export function compileFunction(mod: ModuleInfo, name: string, fn: FunctionLike, sink: DiagnosticSink, sig?: Signature): CompiledFunction | null {
   const names = new Names();
   const L = new Lowerer(mod, sink, names);
-  // Params keep their TS names exactly; so do captures of module values.
-  const params: Var[] = fn.parameters.map((p, k) => v(names.fresh(ts.isIdentifier(p.name) ? p.name.text : `arg${k}`), f64));
+  enableClosures(L);
+  L.defaultFloat = sig?.defaultFloat ?? "f64";
+  L.captureType = (n) => sig?.captures?.[n] ?? sigFromInitializer(mod.constInits.get(n) ?? mod.letInits.get(n), L.defaultFloat);
+  // Params keep their TS names exactly (pytree leaves are named by path); so do captures of module values.
+  const params: Var[] = [];
+  const args: Val[] = fn.parameters.map((p, k) => {
+    const pname = ts.isIdentifier(p.name) ? p.name.text : `arg${k}`;
+    const t: SigTree = sig?.params[k] ?? sigFromAnnotation(p.type);
+    return sigToVal(t, pname, names, params, L.strong);
+  });
   for (const n of mod.valueNames())
     if (!params.some((p) => p.name === n)) {
       names.reserve(n);
@@ -109,9 +129,8 @@ export function compileFunction(mod: ModuleInfo, name: string, fn: FunctionLike,
     }
   const before = sink.count;
   L.inlineStack.push(name);
-  const results = lowerFunctionBody(L, name, fn, params);
+  const result = lowerFunctionBody(L, name, fn, args);
   if (sink.count > before) return null;
-  const captured = [...L.captures.values()];
-  const func = eliminateDeadCode({ name, params: [...params, ...captured], body: { stmts: L.b.stmts, results } });
-  return { func, captures: [...L.captures.keys()] };
+  const func = eliminateDeadCode({ name, params: [...params, ...L.captureParams], body: { stmts: L.b.stmts, results: leaves(result) } });
+  return { func, captures: [...L.captures.keys()], outTree: outTreeOf(result) };
 }

@@ -6,11 +6,14 @@
 
 import { ts } from "ts-morph";
 import { isLit } from "../ir/builder.js";
-import { type Atom, type Type, bool, f64, lit } from "../ir/syntax.js";
+import { type Type, bool, f64, i32, lit } from "../ir/syntax.js";
 import { mayFallThrough, stripParens } from "./analysis.js";
-import { lowerBreak, lowerContinue, lowerDo, lowerFor, lowerReturn, lowerWhile } from "./control.js";
-import { lowerExpr, lowerMulti } from "./lower-expr.js";
+import { lowerBreak, lowerContinue, lowerDo, lowerFor, lowerForOf, lowerReturn, lowerWhile } from "./control.js";
+import { indexWith, memberValue } from "./lower-array.js";
+import { lowerExpr, lowerValue } from "./lower-expr.js";
 import type { Lowerer } from "./lowerer.js";
+import type { BindingKind } from "./scope.js";
+import { type Val, isAtom } from "./value.js";
 
 const K = ts.SyntaxKind;
 
@@ -58,13 +61,22 @@ function lowerIf(L: Lowerer, s: ts.IfStatement, restIn?: "then" | "else", rest?:
 }
 
 export function lowerStmt(L: Lowerer, s: ts.Statement): void {
+  const savedAt = L.at;
+  L.at = s;
+  try {
+    lowerStmtInner(L, s);
+  } finally {
+    L.at = savedAt;
+  }
+}
+
+function lowerStmtInner(L: Lowerer, s: ts.Statement): void {
   switch (s.kind) {
     case K.VariableStatement:
       return lowerDeclarations(L, (s as ts.VariableStatement).declarationList);
     case K.ExpressionStatement: {
       const e = (s as ts.ExpressionStatement).expression;
-      if (ts.isCallExpression(e)) lowerMulti(L, e); // a tuple-returning call may be discarded
-      else lowerExpr(L, e);
+      lowerValue(L, e); // any value may be discarded (a tuple-returning call, xs.push(v))
       return;
     }
     case K.Block:
@@ -106,8 +118,9 @@ export function lowerStmt(L: Lowerer, s: ts.Statement): void {
       L.report(s, "classes", "classes are");
       return;
     case K.ForOfStatement:
+      return lowerForOf(L, s as ts.ForOfStatement);
     case K.ForInStatement:
-      L.report(s, "unsupportedSyntax", `\`for (... ${s.kind === K.ForOfStatement ? "of" : "in"} ...)\``, "use a counted loop `for (let i = 0; i < n; i++)`");
+      L.report(s, "unsupportedSyntax", "`for (... in ...)`", "use `for (const x of xs)` or a counted loop `for (let i = 0; i < n; i++)`");
       return;
     default:
       L.report(s, "unsupportedSyntax", `${K[s.kind]} \`${L.text(s)}\``, "rewrite it with let/const, if, for, while and return");
@@ -122,40 +135,77 @@ export function lowerDeclarations(L: Lowerer, list: ts.VariableDeclarationList):
     else L.report(list, "varDecl");
   }
   for (const d of list.declarations) {
-    if (ts.isArrayBindingPattern(d.name)) {
-      const vals = d.initializer ? lowerMulti(L, d.initializer) : [];
-      if (vals.length !== d.name.elements.length) L.report(d.initializer ?? d, "tupleArity", "the initializer", vals.length, d.name.elements.length);
-      d.name.elements.forEach((el, k) => {
-        if (ts.isOmittedExpression(el)) return;
-        if (!ts.isIdentifier(el.name) || el.dotDotDotToken || el.initializer) {
-          L.report(el, "unsupportedSyntax", "nested, rest or defaulted destructuring", "destructure one level: `const [a, b] = f(x)`");
-          return;
-        }
-        declareOne(L, el.name.text, isConst, vals[k] ?? lit(NaN), undefined);
-      });
-      continue;
-    }
-    if (!ts.isIdentifier(d.name)) {
-      L.report(d.name, "literalValue", "objects (destructuring `{...}`)");
-      continue;
-    }
     const init = d.initializer && stripParens(d.initializer);
-    if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) {
+    if (ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) {
+      const fnVal = L.closure(init);
+      if (fnVal) {
+        L.declare(d.name.text, "const", fnVal, null);
+        continue;
+      }
       L.report(init, "nestedFunction", `\`${d.name.text}\``);
       L.failedKeys.add(L.declare(d.name.text, "const", lit(NaN), null).key); // calls to it are not reported again
       continue;
     }
-    const value = d.initializer ? lowerExpr(L, d.initializer) : lit(NaN); // `let x;` is undefined, i.e. NaN in arithmetic
-    declareOne(L, d.name.text, isConst, value, d.type);
+    const value = d.initializer ? lowerValue(L, d.initializer) : lit(NaN); // `let x;` is undefined, i.e. NaN in arithmetic
+    if (ts.isIdentifier(d.name)) declareOne(L, d.name.text, isConst, value, d.type);
+    else bindPattern(L, d.name, value, isConst ? "const" : "let", d.initializer ?? d);
   }
 }
 
-function declareOne(L: Lowerer, name: string, isConst: boolean, value: Atom, annotation: ts.TypeNode | undefined): void {
-  if (isConst) {
-    L.declare(name, "const", value, null);
+/** Binds a destructuring pattern: `[a, b]` takes list items (or rows of an array), `{ W, b }` takes object entries. */
+export function bindPattern(L: Lowerer, name: ts.BindingName, value: Val, kind: BindingKind, at: ts.Node = name): void {
+  if (ts.isIdentifier(name)) {
+    if (kind === "let") declareOne(L, name.text, false, value, undefined);
+    else L.declare(name.text, kind, value, kind === "param" && isAtom(value) && value.type.rank === 0 && L.isWeak(value) ? f64 : null);
     return;
   }
-  // A `let` keeps one type for all assignments: bool if it starts as (or is annotated) boolean, else f64.
+  if (ts.isArrayBindingPattern(name)) {
+    if (value.kind === "list" && value.items.length < name.elements.filter((el) => !ts.isOmittedExpression(el)).length)
+      L.report(at, "tupleArity", "the initializer", value.items.length, name.elements.length);
+    name.elements.forEach((el, k) => {
+      if (ts.isOmittedExpression(el)) return;
+      if (el.dotDotDotToken) {
+        if (value.kind === "list") bindPattern(L, el.name, { kind: "list", items: value.items.slice(k) }, kind, el);
+        else L.report(el, "unsupportedSyntax", "rest element of a non-list", "destructure lists only");
+        return;
+      }
+      let item: Val;
+      if (value.kind === "list") item = value.items[k] ?? lit(NaN);
+      else if (isAtom(value) && value.type.rank > 0) item = indexWith(L, el, el, value, lit(k, i32));
+      else {
+        L.report(at, "tupleArity", "the initializer", 1, name.elements.length);
+        item = lit(NaN);
+      }
+      if (el.initializer && item.kind === "undef") item = lowerValue(L, el.initializer);
+      bindPattern(L, el.name, item, kind, el);
+    });
+    return;
+  }
+  for (const el of name.elements) {
+    if (el.dotDotDotToken) {
+      L.report(el, "unsupportedSyntax", "rest properties `...rest`", "name the entries you need");
+      continue;
+    }
+    const key = el.propertyName ? (ts.isIdentifier(el.propertyName) || ts.isStringLiteral(el.propertyName) ? el.propertyName.text : null) : ts.isIdentifier(el.name) ? el.name.text : null;
+    if (key === null) {
+      L.report(el, "unsupportedSyntax", "computed keys in a pattern", "use plain names");
+      continue;
+    }
+    bindPattern(L, el.name, memberValue(L, el, value, key), kind, el);
+  }
+}
+
+function declareOne(L: Lowerer, name: string, isConst: boolean, value: Val, annotation: ts.TypeNode | undefined): void {
+  if (isConst || !isAtom(value)) {
+    L.declare(name, isConst ? "const" : "let", value, null);
+    return;
+  }
+  // Arrays and strong scalars keep their type; a JS-number `let` keeps one type for all assignments: bool if it
+  // starts as (or is annotated) boolean, else f64.
+  if (value.type.rank > 0 || !L.isWeak(value)) {
+    L.declare(name, "let", value, value.type);
+    return;
+  }
   const type: Type = annotation?.kind === K.BooleanKeyword || (!annotation && value.type.dtype === "bool") ? bool : f64;
   L.declare(name, "let", value, type);
 }

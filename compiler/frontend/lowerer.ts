@@ -8,10 +8,12 @@ import type { ts } from "ts-morph";
 import { Builder, isLit } from "../ir/builder.js";
 import { convert } from "../ir/eval.js";
 import { Names } from "../ir/names.js";
-import { type Atom, type Prim, type Stmt, type Type, type Var, bool, f64, lit, sameType, v } from "../ir/syntax.js";
+import { type Atom, type Attrs, type DType, type Prim, type Stmt, type Type, type Var, bool, f64, lit, sameType } from "../ir/syntax.js";
 import type { DiagnosticSink, MessageKey, MESSAGES } from "./diagnostics.js";
 import type { ModuleInfo } from "./module.js";
 import { type Binding, type BindingKind, Scope } from "./scope.js";
+import { type SigTree, sigToVal } from "./signature.js";
+import { type Val, describe as describeVal, isAtom, leaves, mapLeaves, sameStructure, unflatten } from "./value.js";
 
 /** Type of a key's values; null for `const` bindings, whose type is their value's. */
 export interface KeyInfo {
@@ -29,7 +31,7 @@ export interface LoopCtx {
 export interface FnCtx {
   readonly name: string;
   readonly retKey?: string; // "returned" flag; absent for expression-bodied arrows
-  readonly retvalKeys: string[];
+  readonly retvalKey?: string; // the returned value (a Val); absent for expression-bodied arrows
   readonly arity: number;
   readonly loops: LoopCtx[];
 }
@@ -38,13 +40,24 @@ type Args<K extends MessageKey> = Parameters<(typeof MESSAGES)[K]["text"]>;
 
 export class Lowerer {
   readonly b: Builder;
-  env = new Map<string, Atom>();
+  env = new Map<string, Val>();
   scope = new Scope(null);
   fn: FnCtx | null = null;
   readonly keyInfo = new Map<string, KeyInfo>();
   private keyCounter = 0;
-  /** Module values read by the function, in first-use order: they become trailing params. */
-  readonly captures = new Map<string, Var>();
+  /** Module values read by the function, in first-use order: their leaves become trailing params. */
+  readonly captures = new Map<string, Val>();
+  readonly captureParams: Var[] = [];
+  /** The type of a captured module value (from the signature or its initializer). */
+  captureType: (name: string) => SigTree = () => ({ kind: "leaf", type: { dtype: "f64", rank: 0, weak: true } });
+  /** Rank-0 variables that are not JS numbers (reductions, strong params): they keep their dtype against weak numbers. */
+  readonly strong = new Set<string>();
+  /** The float type weak numbers meet ints/bools in (jax's default float; f64 unless the signature says f32). */
+  defaultFloat: DType = "f64";
+  /** Makes a function value of a local arrow function (nested transforms, transforms.ts); null when unsupported. */
+  closure: (fn: ts.ArrowFunction | ts.FunctionExpression) => Val | null = () => null;
+  /** The statement being lowered, where errors found while joining branches are reported. */
+  at: ts.Node | null = null;
   /** Names reserved for captures so they keep the module variable's exact name. */
   readonly reserved = new Set<string>();
   /** Functions being inlined (the top-level one first): a repeat is recursion. */
@@ -75,31 +88,42 @@ export class Lowerer {
 
   // ---- bindings --------------------------------------------------------------
 
-  newKey(hint: string, type: Type | null, value?: Atom): string {
+  newKey(hint: string, type: Type | null, value?: Val): string {
     const key = `${hint}#${++this.keyCounter}`;
     this.keyInfo.set(key, { hint, type });
     if (value) this.env.set(key, value);
     return key;
   }
 
-  declare(name: string, kind: BindingKind, value: Atom, type: Type | null): Binding {
+  declare(name: string, kind: BindingKind, value: Val, type: Type | null): Binding {
     const binding = { key: this.newKey(name, type), name, kind };
     this.scope.vars.set(name, binding);
-    this.env.set(binding.key, type ? this.coerce(value, type) : value);
+    this.env.set(binding.key, type && isAtom(value) ? this.coerce(value, type) : value);
     return binding;
   }
 
-  /** Assigns to a mutable binding, converting to its declared type. */
-  assign(b: Binding, value: Atom): Atom {
+  /**
+   * Assigns to a mutable binding. A scalar keeps its declared scalar type (JS
+   * numbers stay f64); arrays and pytrees are rebound as they are (loops
+   * re-lower when a carried type changes, see control.ts).
+   */
+  assign(b: Binding, value: Val): Val {
     const t = this.keyInfo.get(b.key)?.type;
-    const a = t ? this.coerce(value, t) : value;
+    const a = t && t.rank === 0 && isAtom(value) && value.type.rank === 0 ? this.coerce(value, t) : value;
     this.env.set(b.key, a);
     return a;
   }
 
-  get(key: string): Atom {
+  get(key: string): Val {
     const a = this.env.get(key);
     if (!a) throw new Error(`internal: unbound key ${key}`);
+    return a;
+  }
+
+  /** A key known to hold an atom (control flags, counters). */
+  atom(key: string): Atom {
+    const a = this.get(key);
+    if (!isAtom(a)) throw new Error(`internal: key ${key} holds a ${a.kind}`);
     return a;
   }
 
@@ -113,14 +137,21 @@ export class Lowerer {
     }
   }
 
-  capture(name: string): Atom {
+  capture(name: string): Val {
     if (!this.canCapture) {
       this.captureFailed = true;
       return lit(NaN);
     }
     let x = this.captures.get(name);
     if (!x) {
-      x = v(this.reserved.has(name) ? name : this.b.names.fresh(name), f64);
+      const t = this.captureType(name);
+      // A leaf keeps the module variable's exact name (reserved up front); a pytree's leaves are named by path.
+      if (t.kind === "leaf" && this.reserved.has(name)) {
+        const p = { kind: "var", name, type: { dtype: t.type.dtype, rank: t.type.rank } } as Var;
+        if (t.type.rank === 0 && t.type.weak === false) this.strong.add(name);
+        this.captureParams.push(p);
+        x = p;
+      } else x = sigToVal(t, name, this.b.names, this.captureParams, this.strong);
       this.reserved.delete(name);
       this.captures.set(name, x);
     }
@@ -131,6 +162,18 @@ export class Lowerer {
 
   prim(p: Prim, args: Atom[], hint?: string): Atom {
     return this.b.prim(p, args, undefined, hint);
+  }
+
+  /** Is `a` a JS number (or boolean): rank 0 and not marked strong? */
+  isWeak(a: Atom): boolean {
+    return a.type.rank === 0 && (a.kind === "lit" || !this.strong.has(a.name));
+  }
+
+  /** A primitive on array values: a rank-0 result of strong or array arguments is strong (jax: not weakly typed). */
+  aprim(p: Prim, args: Atom[], attrs?: Attrs, hint?: string): Atom {
+    const out = this.b.prim(p, args, attrs, hint);
+    if (out.kind === "var" && out.type.rank === 0 && args.some((a) => !this.isWeak(a))) this.strong.add(out.name);
+    return out;
   }
 
   toF64(a: Atom): Atom {
@@ -172,12 +215,15 @@ export class Lowerer {
    * Returns the arms' (type-unified) results; the environment afterwards holds
    * the joined value of every binding that existed before the branch.
    */
-  branch(cond: Atom, thenFn: () => Atom[], elseFn: () => Atom[], hint = "t"): Atom[] {
+  branch(cond: Atom, thenFn: () => Val[], elseFn: () => Val[], hint = "t"): Val[] {
     const before = this.env;
-    const arm = (f: () => Atom[]) => {
+    const arm = (f: () => Val[]) => {
       this.env = new Map(before);
-      let res: Atom[] = [];
-      const blk = this.b.block(() => (res = f()));
+      let res: Val[] = [];
+      const blk = this.b.block(() => {
+        res = f();
+        return [];
+      });
       return { stmts: [...blk.stmts], res, env: this.env };
     };
     const t = arm(thenFn);
@@ -193,26 +239,67 @@ export class Lowerer {
     const outs: Var[] = [];
     const ty: Atom[] = [];
     const ey: Atom[] = [];
-    const join = (a: Atom, c: Atom, h: string): Atom => {
-      const type = joinType(a.type, c.type);
+    const joinAtom = (a: Atom, c: Atom, h: string): Atom => {
+      const type = this.joinTypes(a.type, c.type, h);
       a = this.castInto(t.stmts, a, type);
       c = this.castInto(e.stmts, c, type);
       if (sameAtom(a, c)) return a;
       // A flag set to true in one arm and false in the other is the condition itself.
       if (type.dtype === "bool" && a.kind === "lit" && c.kind === "lit") return a.value ? cond : this.not(cond);
       const out = this.b.fresh(h, type);
+      if (!this.isWeak(a) || !this.isWeak(c)) this.strong.add(out.name);
       outs.push(out);
       ty.push(a);
       ey.push(c);
       return out;
     };
+    // Pytrees join leaf by leaf; a value missing in one arm (undef) takes a placeholder there.
+    const join = (a: Val, c: Val, h: string): Val => {
+      if (isAtom(a) && isAtom(c)) return joinAtom(a, c, h);
+      if (a.kind === "undef" && c.kind !== "undef") a = this.placeholder(t.stmts, c);
+      if (c.kind === "undef" && a.kind !== "undef") c = this.placeholder(e.stmts, a);
+      if (!sameStructure(a, c)) {
+        this.mismatch(a, c);
+        return a;
+      }
+      const cl = leaves(c);
+      return unflatten(a, leaves(a).map((x, k) => joinAtom(x, cl[k], h)));
+    };
     const n = Math.min(t.res.length, e.res.length);
-    const results: Atom[] = [];
+    const results: Val[] = [];
     for (let j = 0; j < n; j++) results.push(join(t.res[j], e.res[j], hint));
     for (const k of before.keys()) this.env.set(k, join(t.env.get(k)!, e.env.get(k)!, this.keyInfo.get(k)?.hint ?? "t"));
     // An if without outs computes nothing observable (every primitive is pure): drop it.
     if (outs.length > 0) this.b.emit({ kind: "if", outs, cond, then: { stmts: t.stmts, results: ty }, else: { stmts: e.stmts, results: ey } });
     return results;
+  }
+
+  /** The join of two types: scalars as before (f64 unless equal), arrays by promotion; ranks must agree. */
+  joinTypes(a: Type, b: Type, name = "a variable"): Type {
+    if (sameType(a, b)) return a;
+    if (a.rank === 0 && b.rank === 0) return joinType(a, b);
+    if (a.rank !== b.rank) {
+      if (this.at) this.diags.report(this.at, "rankChange", name, a.rank, b.rank);
+      return a;
+    }
+    return { dtype: maxDtype(a.dtype, b.dtype), rank: a.rank };
+  }
+
+  mismatch(a: Val, c: Val): void {
+    if (this.at) this.diags.report(this.at, "structureChange", describeVal(a), describeVal(c));
+  }
+
+  /** A value of `like`'s structure and types, emitted into `stmts`, for an arm where the binding has no value yet. */
+  placeholder(stmts: Stmt[] | null, like: Val): Val {
+    return mapLeaves(like, (x) => {
+      if (x.type.rank === 0) return lit(0, x.type);
+      const out = this.b.fresh("undef", x.type);
+      const dims = Array.from({ length: x.type.rank }, () => lit(0, { dtype: "i32", rank: 0 }));
+      const st: Stmt = { kind: "prim", outs: [out], prim: "full", args: [lit(0, { dtype: x.type.dtype, rank: 0 }), ...dims] };
+      if (stmts) stmts.push(st);
+      else this.b.emit(st);
+      return out;
+    });
   }
 
   /** Appends a cast to a finished block's statements. */
@@ -233,7 +320,7 @@ export class Lowerer {
   }
 
   pendingExit(): Atom {
-    return this.flagKeys().reduce<Atom>((acc, k) => this.or(acc, this.get(k)), lit(false, bool));
+    return this.flagKeys().reduce<Atom>((acc, k) => this.or(acc, this.atom(k)), lit(false, bool));
   }
 
   /** Runs `rest` only if no return/break/continue has happened: guards it with an `if` when that is not known statically. */
@@ -242,7 +329,7 @@ export class Lowerer {
     if (isLit(exit, 0)) return rest();
     if (isLit(exit, 1)) return this.discard(rest);
     const flags = this.flagKeys();
-    const live = flags.filter((k) => !isLit(this.get(k), 0));
+    const live = flags.filter((k) => !isLit(this.atom(k), 0));
     this.branch(
       exit,
       () => {
@@ -278,3 +365,6 @@ export function sameAtom(a: Atom, b: Atom): boolean {
 export function joinType(a: Type, b: Type): Type {
   return sameType(a, b) ? a : f64;
 }
+
+const DTYPE_ORDER: DType[] = ["bool", "i32", "f32", "f64"];
+export const maxDtype = (a: DType, b: DType): DType => (DTYPE_ORDER.indexOf(a) >= DTYPE_ORDER.indexOf(b) ? a : b);

@@ -48,10 +48,10 @@ export const MATH_CONSTS: Record<string, number> = {
 export const NP_CONSTS: Record<string, number> = { pi: Math.PI, e: Math.E, inf: Infinity, nan: NaN, euler_gamma: 0.5772156649015329 };
 
 /** What to write instead, for members users plausibly reach for. */
-export function memberHint(ns: "Math" | "np", member: string): string {
+export function memberHint(ns: "Math" | "np", member: string, more: string[] = []): string {
   if (member === "random") return "random numbers make the function non-deterministic; pass random values in as parameters (or use tsgrad's random keys)";
   if (ns === "Math" && (member === "clz32" || member === "imul" || member === "fround"))
     return "integer/bit-level and float32 operations are not differentiable numeric code; use floating-point arithmetic";
-  const names = Object.keys(ns === "Math" ? MATH_FUNCS : NP_FUNCS).concat(Object.keys(ns === "Math" ? MATH_CONSTS : NP_CONSTS));
+  const names = [...new Set([...Object.keys(ns === "Math" ? MATH_FUNCS : NP_FUNCS), ...more])].concat(Object.keys(ns === "Math" ? MATH_CONSTS : NP_CONSTS));
   return `supported members of ${ns}: ${names.join(", ")}`;
 }

@@ -3,7 +3,7 @@
 // values (captured as extra parameters by compileSource).
 
 import { ts } from "ts-morph";
-import type { Atom } from "../ir/syntax.js";
+import type { Val } from "./value.js";
 import { type FunctionLike, returnStatements, stripParens } from "./analysis.js";
 
 export type ModuleMode = "module" | "function"; // "function": compileFunctionSource, nothing outside is visible
@@ -12,8 +12,9 @@ export class ModuleInfo {
   readonly functions = new Map<string, FunctionLike>();
   readonly constInits = new Map<string, ts.Expression>(); // module `const X = <expr>` (not functions)
   readonly mutables = new Set<string>(); // module `let` / `var` (and consts without initializers)
+  readonly letInits = new Map<string, ts.Expression>(); // initializers of module `let`s (to infer a captured value's type)
   /** Folded values of module consts: an Atom literal, null when not constant, "pending" while folding (cycles). */
-  readonly constCache = new Map<string, Atom | null | "pending">();
+  readonly constCache = new Map<string, Val | null | "pending">();
   private readonly arityCache = new Map<string, number>();
 
   constructor(
@@ -32,7 +33,10 @@ export class ModuleInfo {
           const init = d.initializer ? stripParens(d.initializer) : undefined;
           if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) m.functions.set(d.name.text, init);
           else if (isConst && init) m.constInits.set(d.name.text, init);
-          else m.mutables.add(d.name.text);
+          else {
+            m.mutables.add(d.name.text);
+            if (init) m.letInits.set(d.name.text, init);
+          }
         }
       }
     }

@@ -3,6 +3,7 @@
 // against it. i32 results wrap to 32 bits; f32 results round to float32.
 
 import { type Attrs, type DType, type ElementwisePrim, type Prim, isElementwise } from "./syntax.js";
+import { xlaLogF32, xlaTanhF32 } from "./xla-f32.js";
 
 type ScalarPrim = ElementwisePrim;
 export type ScalarImpl = (a: number[], attrs: Attrs | undefined) => number;
@@ -85,8 +86,24 @@ export function convert(x: number, dtype: DType): number {
   }
 }
 
+/**
+ * float32 primitives whose value is not "the float64 result rounded to
+ * float32": JAX's CPU backend (XLA) computes float32 tanh and log with its
+ * own FMA-contracted approximations, reproduced bit for bit in xla-f32.ts.
+ * Both backends use the same functions (JS pastes their source, LLVM emits
+ * the same operations: backends/llvm/xla-f32.ts).
+ */
+export const f32Impls: Partial<Record<ScalarPrim, (x: number) => number>> = {
+  tanh: xlaTanhF32,
+  log: xlaLogF32,
+};
+
 /** Applies `prim` with the given result dtype, so i32 arithmetic wraps and f32 rounds. */
 export function evalScalar(prim: ScalarPrim, args: number[], attrs: Attrs | undefined, out: DType): number {
+  if (out === "f32") {
+    const f = f32Impls[prim];
+    if (f) return f(Math.fround(args[0]));
+  }
   if (prim === "mul" && out === "i32") return Math.imul(args[0], args[1]);
   if (prim === "rem" && out === "i32" && args[1] === 0) return 0; // defined as 0 on every backend
   return convert(scalarImpls[prim](args, attrs), out);

@@ -11,6 +11,7 @@
 // Bounds checks are emitted by the emitter as a separate statement.
 
 import { ARRAY_PRIMS, type ArrayPrim, type Attrs, type DType, type Prim, type Type } from "../../ir/syntax.js";
+import { xlaF32Source } from "../../ir/xla-f32.js";
 
 export type JsLowering = (args: string[], attrs: Attrs | undefined, out: Type) => string;
 
@@ -29,6 +30,13 @@ export function conv(e: string, dtype: DType): string {
 }
 
 const un = (fn: string): JsLowering => ([x], _, t) => conv(`${fn}(${x})`, t.dtype);
+
+// float32 tanh / log follow XLA's approximations (eval.ts `f32Impls`): the
+// helper's self-contained source is pasted as an immediately called function
+// expression, so generated code needs nothing but globals.
+const XLA_F32_SRC = { tanh: xlaF32Source("tanh"), log: xlaF32Source("log") };
+const unXla = (fn: string, prim: keyof typeof XLA_F32_SRC): JsLowering => ([x], _, t) =>
+  t.dtype === "f32" ? `(${XLA_F32_SRC[prim]})(${x})` : conv(`${fn}(${x})`, t.dtype);
 const bin = (fn: string): JsLowering => ([x, y], _, t) => conv(`${fn}(${x}, ${y})`, t.dtype);
 const op = (o: string): JsLowering => ([x, y], _, t) => conv(`${x} ${o} ${y}`, t.dtype);
 const cmp = (o: string): JsLowering => ([x, y]) => `(${x} ${o} ${y} ? 1 : 0)`;
@@ -54,13 +62,13 @@ export const jsPrims: Record<Prim, JsLowering> = {
   atan2: bin("Math.atan2"),
   sinh: un("Math.sinh"),
   cosh: un("Math.cosh"),
-  tanh: un("Math.tanh"),
+  tanh: unXla("Math.tanh", "tanh"),
   asinh: un("Math.asinh"),
   acosh: un("Math.acosh"),
   atanh: un("Math.atanh"),
   exp: un("Math.exp"),
   expm1: un("Math.expm1"),
-  log: un("Math.log"),
+  log: unXla("Math.log", "log"),
   log1p: un("Math.log1p"),
   log2: un("Math.log2"),
   log10: un("Math.log10"),

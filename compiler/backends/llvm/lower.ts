@@ -8,6 +8,7 @@
 
 import { ARRAY_PRIMS, type ArrayPrim, type DType, type Prim, type PrimStmt } from "../../ir/syntax.js";
 import type { LLModule, LType, Value } from "./module.js";
+import { emitXlaLogF32, emitXlaTanhF32 } from "./xla-f32.js";
 
 /** An array value in registers: element pointer plus i32 length (rank 1). */
 export interface ArrVal {
@@ -69,6 +70,12 @@ function libm(name: string): Lowering {
     const t = args[0].getType();
     return cx.m.call(t.isFloatTy() ? `${name}f` : name, t, args);
   };
+}
+
+/** A libm function on f64; on f32, XLA's approximation (compiler/ir/xla-f32.ts, as eval.ts `f32Impls`). */
+function libmOrXla(name: string, xla: (m: LLModule, x: Value) => Value): Lowering {
+  const f64 = libm(name);
+  return (cx) => (argD(cx) === "f32" ? xla(cx.m, cx.scalar(0)) : f64(cx));
 }
 
 function intrinsic(name: "sqrt" | "fabs" | "floor" | "ceil" | "trunc" | "rint"): Lowering {
@@ -221,9 +228,9 @@ export const lowerings: Record<Prim, Lowering> = {
   powi: powiJS,
   sin: libm("sin"), cos: libm("cos"), tan: libm("tan"),
   asin: libm("asin"), acos: libm("acos"), atan: libm("atan"), atan2: libm("atan2"),
-  sinh: libm("sinh"), cosh: libm("cosh"), tanh: libm("tanh"),
+  sinh: libm("sinh"), cosh: libm("cosh"), tanh: libmOrXla("tanh", emitXlaTanhF32),
   asinh: libm("asinh"), acosh: libm("acosh"), atanh: libm("atanh"),
-  exp: libm("exp"), expm1: libm("expm1"), log: libm("log"), log1p: libm("log1p"),
+  exp: libm("exp"), expm1: libm("expm1"), log: libmOrXla("log", emitXlaLogF32), log1p: libm("log1p"),
   log2: libm("log2"), log10: libm("log10"), cbrt: libm("cbrt"), hypot: libm("hypot"),
   sqrt: intrinsic("sqrt"),
   abs: (cx) => {
