@@ -9,8 +9,9 @@
 //
 // Defaults are JAX's: eps = 1e-4; atol = rtol = 2e-3 for float32 and 1e-5 for
 // float64, scaled by the number of elements of the compared leaf, elementwise
-// |actual − expected| ≤ atol + rtol·|expected|. The random directions come
-// from a fixed seed, so a check is reproducible. On failure the error names
+// |actual − expected| ≤ atol + rtol·|expected|. The random directions are
+// JAX's own (numpy's RandomState(0).randn, tree-math.ts), so a check here probes
+// what jax.test_util.check_grads probes, reproducibly. On failure the error names
 // the order and mode, the output, the size of the error and the tolerance,
 // and which arguments are at fault: the failing check is repeated with the
 // direction restricted to one argument leaf at a time.
@@ -153,7 +154,7 @@ function checkVjp(ctx: Ctx, t: Traced, args: unknown[], paths: string[], where: 
   fail(ctx, where, `⟨vjp(u), v⟩ = ${got} but ⟨u, jvp(v)⟩ by central finite differences (eps ${ctx.eps}) = ${want}: ${bad}.${culprits}`);
 }
 
-/** " Off for: x, params.W." — the argument leaves whose restricted check fails. */
+/** Names the argument leaves whose check fails with the direction restricted to that leaf alone. */
 function blame(paths: string[], fails: (k: number) => boolean): string {
   const bad = paths.filter((_, k) => fails(k));
   return bad.length ? ` The derivative is off with respect to ${bad.join(", ")}.` : " No single argument fails on its own (the error shows only in combination).";

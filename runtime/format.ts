@@ -22,13 +22,38 @@ export function repr(x: unknown): string {
   return String(x);
 }
 
-/** print(x) of a scalar: the number alone, in the precision of its dtype. Arrays print as repr. */
+/**
+ * print(x) of a scalar: numpy's scalar str, the shortest digits that
+ * round-trip in its dtype with no precision limit (`0.070650816`, `4.0`;
+ * repr of a 0-d array rounds to 8 decimals instead). Arrays print as repr.
+ */
 export function str(x: unknown): string {
-  const a = typeof x === "number" ? scalarArray(x) : x;
-  if (a instanceof NDArray && a.shape.length === 0) {
-    const r = a.toString();
-    const s = r.slice("Array(".length, r.lastIndexOf(", dtype="));
-    return s.endsWith(".") ? `${s}0` : s; // numpy prints the scalar 4.0 as "4.0", the 0-d array as "4."
-  }
+  if (typeof x === "number") return scalarStr(x, !config.enableX64);
+  if (x instanceof NDArray && x.shape.length === 0 && (x.dtype === "float32" || x.dtype === "float64")) return scalarStr(x.data[0], x.dtype === "float32");
+  if (x instanceof NDArray && x.shape.length === 0) return repr(x).slice("Array(".length, repr(x).lastIndexOf(", dtype="));
   return repr(x);
+}
+
+/** Python's repr of a float (float32: shortest digits that round-trip through float32). */
+function scalarStr(v: number, single: boolean): string {
+  if (single) v = Math.fround(v);
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (v === 0) return Object.is(v, -0) ? "-0.0" : "0.0";
+  let digits = v.toExponential();
+  if (single) {
+    for (let p = 0; p < 9; p++) {
+      digits = v.toExponential(p);
+      if (Math.fround(Number(digits)) === v) break;
+    }
+  }
+  const [mant, e] = digits.split("e");
+  const exp = Number(e);
+  const sign = mant.startsWith("-") ? "-" : "";
+  const ds = mant.replace("-", "").replace(".", "").replace(/0+$/, "") || "0";
+  if (exp < -4 || exp >= 16) return `${sign}${ds[0]}${ds.length > 1 ? "." + ds.slice(1) : ""}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${ds}`;
+  const int = ds.slice(0, exp + 1).padEnd(exp + 1, "0");
+  const frac = ds.slice(exp + 1);
+  return `${sign}${int}.${frac || "0"}`;
 }

@@ -44,13 +44,6 @@ export function leafDtype(x: unknown): FloatName | "int" {
 
 export const isFloatLeaf = (x: unknown): boolean => leafDtype(x) !== "int";
 
-/** The shape of a leaf ([] for numbers). */
-export function leafShape(x: unknown): number[] {
-  if (x instanceof NDArray) return [...x.shape];
-  if (typeof x === "number" || typeof x === "boolean") return [];
-  return [leafValues(x).length];
-}
-
 /** Applies `fn` elementwise to corresponding leaves; the trees must have the same structure. */
 export function treeMap(fn: (...xs: number[]) => number, ...trees: unknown[]): unknown {
   const flat = trees.map((t) => flatten(t));

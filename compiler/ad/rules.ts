@@ -83,7 +83,12 @@ export const rules: Record<Prim, Rule> = {
   }),
   sinh: partials((b, [x]) => [b.prim("cosh", [x])]),
   cosh: partials((b, [x]) => [b.prim("sinh", [x])]),
-  tanh: partials((b, [x], out) => [b.mul(b.add(c(x, 1), out), b.sub(c(x, 1), out))]),
+  // jax's rule (g + g·y)(1 − y), transposed: the cotangent gets d + d·y with d = 1 − y,
+  // in this order so float32 results round as jax's do
+  tanh: partials((b, [x], out) => {
+    const d = b.sub(c(x, 1), out);
+    return [b.add(d, b.mul(d, out))];
+  }),
   asinh: partials((b, [x]) => [rsqrt(b, b.add(sq(b, x), c(x, 1)))]),
   acosh: partials((b, [x]) => [rsqrt(b, b.mul(b.sub(x, c(x, 1)), b.add(x, c(x, 1))))]),
   atanh: partials((b, [x]) => [recip(b, b.mul(b.sub(c(x, 1), x), b.add(c(x, 1), x)))]),

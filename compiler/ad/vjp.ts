@@ -17,9 +17,9 @@
 // The output is ordinary IR, so it can be transformed again.
 
 import { Builder } from "../ir/builder.js";
-import { freeVars } from "../ir/analysis.js";
+import { freeVars, innerBlocks, stmtOperands } from "../ir/analysis.js";
 import { Names, adjointName, tapeName } from "../ir/names.js";
-import type { Atom, Block, Func, Stmt, Var } from "../ir/syntax.js";
+import type { Atom, Block, Func, PrimStmt, Stmt, Var } from "../ir/syntax.js";
 import { i32, isElementwise, isFloat, lit, v } from "../ir/syntax.js";
 import { activeVars } from "./activity.js";
 import { JvpEmitter, zeroLike } from "./jvp.js";
@@ -62,10 +62,14 @@ class VjpEmitter {
     for (let k = stmts.length - 1; k >= 0; k--) this.stmt(stmts[k], adj);
   }
 
-  /** Recomputes a block, then reverses it with `seeds` as the adjoints of its results; returns its adjoints. */
-  reverseBlock(blk: Block, seeds: (Atom | undefined)[]): Adjoints {
+  /**
+   * Recomputes a block, then reverses it with `seeds` as the adjoints of its
+   * results; returns its adjoints. `pre` holds adjoints of outer arrays the
+   * block reads, updated in place of being rebuilt (one element per read).
+   */
+  reverseBlock(blk: Block, seeds: (Atom | undefined)[], pre: Adjoints = new Map()): Adjoints {
     this.copy.block(blk);
-    const adj: Adjoints = new Map();
+    const adj: Adjoints = new Map(pre);
     blk.results.forEach((r, k) => seeds[k] && this.addAdjoint(adj, r, seeds[k]!));
     this.stmts(blk.stmts, adj);
     return adj;
@@ -120,9 +124,11 @@ class VjpEmitter {
   private ifStmt(s: Stmt & { kind: "if" }, adj: Adjoints): void {
     const free = unique([...freeVars(s.then), ...freeVars(s.else)]).filter((x) => this.active.has(x.name));
     const seeds = s.outs.map((o) => adj.get(o.name));
+    // outer arrays' adjoints go through the branches and come back updated; scalars come back as contributions
+    const preArrays = free.filter((x) => x.type.rank > 0).map((x) => [x.name, adj.get(x.name) ?? zeroLike(this.b, this.sub(x))] as const);
     const branch = (blk: Block) =>
       this.b.block(() => {
-        const inner = this.reverseBlock(blk, seeds);
+        const inner = this.reverseBlock(blk, seeds, new Map(preArrays));
         return free.map((x) => this.adjointOrZero(inner, x));
       });
     const cond = this.sub(s.cond);
@@ -130,7 +136,7 @@ class VjpEmitter {
     const elseB = branch(s.else);
     const outs = free.map((x) => this.b.fresh(adjointName(x.name), x.type));
     this.b.emit({ kind: "if", outs, cond, then: thenB, else: elseB });
-    free.forEach((x, k) => this.addAdjoint(adj, x, outs[k]));
+    free.forEach((x, k) => (x.type.rank > 0 ? adj.set(x.name, outs[k]) : this.addAdjoint(adj, x, outs[k])));
   }
 
   private whileStmt(s: Stmt & { kind: "while" }, adj: Adjoints): void {
@@ -162,58 +168,149 @@ class VjpEmitter {
     range: { lo: Atom; hi: Atom; index: Var; reverse: boolean },
   ): void {
     const b = this.b;
-    for (const c of carriedOld) {
-      if (c.type.rank > 0) throw new ReverseModeUnsupported(`reverse mode: loop carries the array ${c.name}`);
-    }
     const { lo, hi, index } = range;
+    const scalarK = carriedOld.map((c, k) => (c.type.rank === 0 ? k : -1)).filter((k) => k >= 0);
+    const arrayK = carriedOld.map((c, k) => (c.type.rank > 0 ? k : -1)).filter((k) => k >= 0);
+    // carried arrays are restored backwards by undoing each iteration's writes
+    const chains = new Map(arrayK.map((k) => [k, undoChain(body, carriedOld[k], k)]));
+    const steps = arrayK.flatMap((k) => chains.get(k)!);
     const n = b.prim("max", [b.prim("sub", [hi, lo], undefined, "trips"), lit(0, i32)], undefined, "trips");
     const pos = (i: Atom) => (range.reverse ? b.prim("sub", [b.prim("sub", [hi, lit(1, i32)]), i], undefined, "k") : b.sub(i, lo, "k"));
     const inits = initsOld.map((a) => this.sub(a));
 
-    // 1. taping run: store the carried state at the start of every iteration
-    const tapes0 = carriedOld.map((c) => b.prim("arr_new", [n], { dtype: c.type.dtype }, tapeName(c.name)));
+    // 1. taping run: the scalar carried state at the start of every iteration, and the
+    //    index and old value of every array element the iteration overwrites
+    const tapeSpecs = [
+      ...scalarK.map((k) => ({ name: tapeName(carriedOld[k].name), dtype: carriedOld[k].type.dtype })),
+      ...steps.flatMap((st) => [
+        { name: tapeName(`${st.outs[0].name}_at`), dtype: "i32" as const },
+        { name: tapeName(`${st.outs[0].name}_old`), dtype: st.outs[0].type.dtype },
+      ]),
+    ];
+    const tapes0 = tapeSpecs.map((t) => b.prim("arr_new", [n], { dtype: t.dtype }, t.name));
     const tc = carriedOld.map((c) => b.fresh(c.name, c.type));
-    const tt = carriedOld.map((c) => b.fresh(tapeName(c.name), { dtype: c.type.dtype, rank: 1 }));
+    const tt = tapeSpecs.map((t) => b.fresh(t.name, { dtype: t.dtype, rank: 1 }));
     const ti = b.fresh(index.name, i32);
     const tapeBody = b.block(() => {
       this.copy.env.set(index.name, ti);
       carriedOld.forEach((c, k) => this.copy.bind(c, tc[k]));
       const k = pos(ti);
-      const next = tt.map((t, j) => b.prim("arr_set", [t, k, tc[j]], undefined, tapeName(carriedOld[j].name)));
-      return [...this.copy.block(body).results, ...next];
+      const next: Atom[] = scalarK.map((kk, j) => b.prim("arr_set", [tt[j], k, tc[kk]], undefined, tapeName(carriedOld[kk].name)));
+      for (const st of body.stmts) {
+        const step = steps.indexOf(st as PrimStmt);
+        if (step >= 0) {
+          const [a, i] = (st as PrimStmt).args.map((x) => this.sub(x));
+          const j = scalarK.length + 2 * step;
+          next.push(b.prim("arr_set", [tt[j], k, i], undefined, tt[j].name));
+          next.push(b.prim("arr_set", [tt[j + 1], k, b.prim("arr_get", [a, i], undefined, "old")], undefined, tt[j + 1].name));
+        }
+        this.copy.stmt(st);
+      }
+      return [...body.results.map((r) => this.sub(r)), ...next];
     });
     const tapeOuts = [...carriedOld.map((c) => b.fresh(c.name, c.type)), ...tt.map((t) => b.fresh(t.name, t.type))];
     b.emit({ kind: "for", outs: tapeOuts, index: ti, lo, hi, reverse: range.reverse, carried: [...tc, ...tt], inits: [...inits, ...tapes0], body: tapeBody });
     const tapes = tapeOuts.slice(carriedOld.length);
 
-    // 2. reversed loop: reload the state, recompute the body, reverse it
+    // 2. reversed loop: restore the state, recompute the body, reverse it. Adjoints of the
+    //    outer arrays the body reads are threaded through it (one element updated per read).
     const activeK = carriedOld.map((c, k) => (this.active.has(c.name) ? k : -1)).filter((k) => k >= 0);
     const free = freeVars(body, [index, ...carriedOld]).filter((x) => this.active.has(x.name));
-    for (const x of free) if (x.type.rank > 0) throw new ReverseModeUnsupported(`reverse mode: loop reads the array ${x.name}`);
     const ctC = activeK.map((k) => b.fresh(adjointName(carriedOld[k].name), carriedOld[k].type));
     const acc = free.map((x) => b.fresh(adjointName(x.name), x.type));
-    const ctInits = activeK.map((k) => adj.get(outsOld[k].name) ?? lit(0, carriedOld[k].type));
-    const accInits = free.map((x) => lit(0, x.type));
+    const prim = arrayK.map((k) => b.fresh(carriedOld[k].name, carriedOld[k].type));
+    const ctInits = activeK.map((k) => adj.get(outsOld[k].name) ?? zeroLike(b, tapeOuts[k]));
+    const accInits = free.map((x) => (x.type.rank > 0 ? (adj.get(x.name) ?? zeroLike(b, this.sub(x))) : lit(0, x.type)));
+    const primInits = arrayK.map((k) => tapeOuts[k]);
     const ri = b.fresh(index.name, i32);
     const revBody = b.block(() => {
       this.copy.env.set(index.name, ri);
       const k = pos(ri);
-      carriedOld.forEach((c, j) => this.copy.bind(c, b.prim("arr_get", [tapes[j], k], undefined, c.name)));
+      scalarK.forEach((kk, j) => this.copy.bind(carriedOld[kk], b.prim("arr_get", [tapes[j], k], undefined, carriedOld[kk].name)));
+      const restored = arrayK.map((kk, j) => {
+        let a: Atom = prim[j];
+        const chain = chains.get(kk)!;
+        for (let m = chain.length - 1; m >= 0; m--) {
+          const t = scalarK.length + 2 * steps.indexOf(chain[m]);
+          a = b.prim("arr_set", [a, b.prim("arr_get", [tapes[t], k]), b.prim("arr_get", [tapes[t + 1], k])], undefined, carriedOld[kk].name);
+        }
+        this.copy.bind(carriedOld[kk], a);
+        return a;
+      });
       const seeds: (Atom | undefined)[] = body.results.map(() => undefined);
       activeK.forEach((kk, j) => (seeds[kk] = ctC[j]));
-      const inner = this.reverseBlock(body, seeds);
+      const pre: Adjoints = new Map(free.flatMap((x, j) => (x.type.rank > 0 ? [[x.name, acc[j] as Atom] as const] : [])));
+      const inner = this.reverseBlock(body, seeds, pre);
       return [
-        ...activeK.map((kk) => inner.get(carriedOld[kk].name) ?? lit(0, carriedOld[kk].type)),
-        ...free.map((x, j) => b.add(acc[j], inner.get(x.name) ?? lit(0, x.type), adjointName(x.name))),
+        ...activeK.map((kk) => inner.get(carriedOld[kk].name) ?? zeroLike(b, this.sub(carriedOld[kk]))),
+        ...free.map((x, j) => (x.type.rank > 0 ? inner.get(x.name)! : b.add(acc[j], inner.get(x.name) ?? lit(0, x.type), adjointName(x.name)))),
+        ...restored,
       ];
     });
-    const revOuts = [...ctC, ...acc].map((x) => b.fresh(x.name, x.type));
-    b.emit({ kind: "for", outs: revOuts, index: ri, lo, hi, reverse: !range.reverse, carried: [...ctC, ...acc], inits: [...ctInits, ...accInits], body: revBody });
+    const revOuts = [...ctC, ...acc, ...prim].map((x) => b.fresh(x.name, x.type));
+    b.emit({ kind: "for", outs: revOuts, index: ri, lo, hi, reverse: !range.reverse, carried: [...ctC, ...acc, ...prim], inits: [...ctInits, ...accInits, ...primInits], body: revBody });
 
     // 3. the adjoints leave the loop through its inits and the outer variables it read
     activeK.forEach((k, j) => this.addAdjoint(adj, initsOld[k], revOuts[j]));
-    free.forEach((x, j) => this.addAdjoint(adj, x, revOuts[activeK.length + j]));
+    free.forEach((x, j) => {
+      const out = revOuts[activeK.length + j];
+      if (x.type.rank > 0) adj.set(x.name, out); // the accumulator started from the outer adjoint
+      else this.addAdjoint(adj, x, out);
+    });
   }
+}
+
+/**
+ * The top-level `arr_set`s of a loop body that update the carried array `c`
+ * in a chain (c → c1 → … → the body's k-th result), whose undo restores the
+ * array an iteration started from. Any other use of the chain's versions must
+ * be a read; otherwise reverse mode declines (and grad falls back to forward mode).
+ */
+function undoChain(body: Block, c: Var, k: number): PrimStmt[] {
+  const chain: PrimStmt[] = [];
+  const versions = new Set([c.name]);
+  let head = c.name;
+  const reads = (a: Atom) => a.kind === "var" && versions.has(a.name);
+  for (const s of body.stmts) {
+    if (s.kind === "prim" && s.prim === "arr_set" && s.args[0].kind === "var" && s.args[0].name === head && !reads(s.args[2])) {
+      chain.push(s);
+      head = s.outs[0].name;
+      versions.add(head);
+      continue;
+    }
+    if (s.kind === "prim") {
+      if ((s.prim === "arr_get" || s.prim === "arr_len") && !reads(s.args[1] ?? lit(0, i32))) continue;
+      if (s.args.some(reads)) throw new ReverseModeUnsupported(`reverse mode: ${s.prim} uses the loop-carried array ${c.name}`);
+      continue;
+    }
+    if ([...freeVars({ stmts: [s], results: [] })].some((x) => versions.has(x.name)) && !onlyRead(s, versions)) {
+      throw new ReverseModeUnsupported(`reverse mode: a nested statement updates the loop-carried array ${c.name}`);
+    }
+  }
+  const last = body.results[k];
+  if (last.kind !== "var" || last.name !== head) throw new ReverseModeUnsupported(`reverse mode: the loop-carried array ${c.name} is replaced`);
+  if (body.results.some((r, j) => j !== k && reads(r))) throw new ReverseModeUnsupported(`reverse mode: the loop-carried array ${c.name} is aliased`);
+  return chain;
+}
+
+/** Whether every use of `names` inside statement `s` only reads an element or the length. */
+function onlyRead(s: Stmt, names: Set<string>): boolean {
+  let ok = true;
+  const visit = (blk: Block) => {
+    for (const t of blk.stmts) {
+      if (t.kind === "prim") {
+        const readsHere = t.args.some((a, j) => a.kind === "var" && names.has(a.name) && !((t.prim === "arr_get" || t.prim === "arr_len") && j === 0));
+        if (readsHere) ok = false;
+      } else {
+        if (stmtOperands(t).some((a) => a.kind === "var" && names.has(a.name))) ok = false;
+        for (const inner of innerBlocks(t)) visit(inner);
+      }
+    }
+    if (blk.results.some((r) => r.kind === "var" && names.has(r.name))) ok = false;
+  };
+  for (const inner of innerBlocks(s)) visit(inner);
+  if (stmtOperands(s).some((a) => a.kind === "var" && names.has(a.name))) ok = false;
+  return ok;
 }
 
 function unique(xs: Var[]): Var[] {

@@ -6,9 +6,19 @@
 // round with Math.fround and i32 partials wrap, exactly as a scalar loop over
 // the same elements would. numpy sums floats pairwise and BLAS may use FMA, so
 // f32 results can differ from numpy in the last bits; f64 ones rarely do.
+//
+// Exception, f32 matmul: each output element is acc = fma(a_l, b_l, acc) for
+// l = 0, 1, .. from acc = 0, one rounding per step. That is what JAX's CPU
+// backend computes (XLA's dot emitter, with LLVM contracting its mul + add
+// into vfmadd) for vector·matrix products of any size, and for matrix·vector
+// and small matrix·matrix products whose contraction length is below XLA's
+// gemv tile width of 8 (checked against jnp.dot: scripts/golden_xla_parity.py;
+// the tutorial's [4,3]@[3] and its gradient [4]@[4,3]). Longer contractions
+// in XLA use vector partial sums, which this order does not reproduce.
 
 import { type Data, type NDValue, checkAxis, dot, fmt, forEachIndex, newData, sizeOf, stridesOf } from "./array-shape.js";
 import { evalScalar } from "./eval.js";
+import { fma32 } from "./xla-f32.js";
 import type { Attrs, DType } from "./syntax.js";
 
 export type ReduceOp = "reduce_sum" | "reduce_prod" | "reduce_max" | "reduce_min";
@@ -87,7 +97,8 @@ export function matmul(a: NDValue, b: NDValue, dtype: DType): NDValue {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       let s = 0;
-      for (let l = 0; l < k; l++) s = evalScalar("add", [s, evalScalar("mul", [a.data[i * k + l], b.data[l * m + j]], undefined, dtype)], undefined, dtype);
+      if (dtype === "f32") for (let l = 0; l < k; l++) s = fma32(a.data[i * k + l], b.data[l * m + j], s);
+      else for (let l = 0; l < k; l++) s = evalScalar("add", [s, evalScalar("mul", [a.data[i * k + l], b.data[l * m + j]], undefined, dtype)], undefined, dtype);
       out[i * m + j] = s;
     }
   }

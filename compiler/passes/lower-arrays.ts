@@ -23,7 +23,7 @@
 import { Builder } from "../ir/builder.js";
 import { Names } from "../ir/names.js";
 import type { Atom, Block, Func, PrimStmt, Stmt, Type, Var } from "../ir/syntax.js";
-import { i32, isArrayPrim, isElementwise, v } from "../ir/syntax.js";
+import { i32, isArrayPrim, isElementwise, lit, v } from "../ir/syntax.js";
 import { type Value, broadcastChecked, isArr, lowerArrayPrim } from "./array-ops.js";
 import { bufferArr, computes, mapArr, materialize } from "./fuse.js";
 import { dceKeeping } from "./dce.js";
@@ -257,7 +257,11 @@ class ArrayLowerer {
     }
     if (!isArrayPrim(s.prim)) throw new Error(`lower-arrays: unexpected primitive ${s.prim}`);
     const r = lowerArrayPrim(b, s.prim, s.args.map((a) => this.value(a)), s.attrs, out.type, hint);
-    if (isArr(r)) this.bind(out, r, blk);
+    if (isArr(r) && out.type.rank === 0) {
+      // a rank-0 result (squeeze or reshape to a scalar) is its single element
+      const m = materialize(b, r, hint);
+      this.env.set(out.name, b.prim("arr_get", [m.whole, lit(0, i32)], undefined, hint));
+    } else if (isArr(r)) this.bind(out, r, blk);
     else this.env.set(out.name, r);
   }
 }

@@ -34,7 +34,7 @@ export function emitXlaTanhF32(m: LLModule, x: Value): Value {
   const num = b.CreateFMul(cl, p);
   const q = horner(m, x2, [0.0000011982583600911312, 0.00011853470641653985, 0.0022684347350150347, 0.0048935250379145145]);
   const r = b.CreateFDiv(num, q);
-  const small = b.CreateSelect(b.CreateFCmpOLT(ax, c(0.0003999999910593033)), x, r);
+  const small = b.CreateSelect(b.CreateFCmpOLT(ax, c(0.00039999998989515007)), x, r);
   const one = m.callIntrinsic("copysign", [c(1), x]);
   return b.CreateSelect(b.CreateFCmpOGE(ax, c(20)), one, small);
 }
