@@ -4,6 +4,7 @@ import { cpus } from "node:os";
 import { nativeAvailable } from "../compiler/backends/llvm/index.js";
 import { callOverhead } from "./calls.js";
 import { compileTimes } from "./compile.js";
+import { logregRows } from "./logreg.js";
 
 const native = nativeAvailable().ok;
 console.log(`machine: ${cpus()[0]?.model ?? "unknown"} x${cpus().length}, node ${process.version}`);
@@ -17,3 +18,10 @@ const row = (name: string, r: typeof t.cold) =>
   console.log(`  ${name.padEnd(6)} front end + rewrite ${r.buildMs.toFixed(1).padStart(7)}   kernels ${r.kernelMs.toFixed(1).padStart(7)}   total ${r.totalMs.toFixed(1).padStart(7)}   (process wall ${r.wallMs.toFixed(0)})`);
 row("cold", t.cold);
 row("warm", t.warm);
+
+console.log("\nlogistic regression (the tutorial's loss), µs per call; ratio = gradient / loss");
+console.log("  n       d    dtype    backend  loss      gradient  ratio  hand JS loss  hand JS gradient");
+for (const r of logregRows(native ? ["native", "js"] : ["js"])) {
+  const f = (x: number) => x.toFixed(x < 10 ? 2 : 0).padStart(9);
+  console.log(`  ${String(r.n).padEnd(7)} ${String(r.d).padEnd(4)} ${r.dtype.padEnd(8)} ${r.backend.padEnd(7)} ${f(r.loss_us)} ${f(r.grad_us)} ${(r.grad_us / r.loss_us).toFixed(2).padStart(6)} ${f(r.hand_loss_us)}     ${f(r.hand_grad_us)}`);
+}

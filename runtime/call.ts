@@ -4,7 +4,7 @@
 // result.
 
 import type { Type } from "../compiler/ir/syntax.js";
-import { type Kernel, kernelFor, prepare } from "./kernels.js";
+import { type Kernel, currentBackend, kernelFor, prepare } from "./kernels.js";
 import { NDArray } from "./ndarray.js";
 import { leafPaths, unflatten } from "./pytree.js";
 import { type CallSig, callSig, defaultFloat } from "./signature.js";
@@ -26,10 +26,24 @@ export function callTraced(t: Traced, args: unknown[], who: string): unknown {
   const caps = t.captures();
   if (caps.length === 0 && args.every((a) => typeof a === "number")) return callScalars(t, args as number[], who);
   const sig = signatureOf([...args, caps], who, t.paramNames);
-  const inst = t.instantiate(sig);
-  checkParams(t, sig, inst);
-  const kernel = kernelFor(inst.func);
+  const { inst, kernel } = compiledFor(t, sig);
   return unflatten(inst.out, runWithArrays(kernel, inst, sig.values));
+}
+
+/** Per traced function and signature: its IR (checked against the signature once) and its kernel. */
+const compiled = new WeakMap<Traced, Map<string, { inst: Instance; kernel: Kernel }>>();
+
+function compiledFor(t: Traced, sig: CallSig): { inst: Instance; kernel: Kernel } {
+  let bySig = compiled.get(t);
+  if (!bySig) compiled.set(t, (bySig = new Map()));
+  let entry = bySig.get(sig.key);
+  if (!entry || entry.kernel.backend !== currentBackend()) {
+    const inst = t.instantiate(sig);
+    checkParams(t, sig, inst);
+    entry = { inst, kernel: kernelFor(inst.func) };
+    bySig.set(sig.key, entry);
+  }
+  return entry;
 }
 
 function callScalars(t: Traced, args: number[], who: string): unknown {

@@ -7,7 +7,7 @@
 // LLVM contracts every single-use `a*b + c` into an FMA; the fma32/fma64 calls
 // below sit exactly where the compiled kernels (x86-64, FMA3) use vfmadd.
 
-import { fma32, fma64 } from "./fma.js";
+import { fma32, fma64 } from "../compiler/ir/fma.js";
 import { glibcLog } from "./libm_log.js";
 
 const fround = Math.fround;

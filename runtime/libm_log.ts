@@ -11,7 +11,7 @@
 // [1 - 2^-4, 1 + 0x1.09p-4]. The runtime only calls this with 0 < x < 0.6
 // (the large-|x| branch of log1p(-u^2)); other inputs fall back to Math.log.
 
-import { fma64 } from "./fma.js";
+import { fma64 } from "../compiler/ir/fma.js";
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer); // little-endian: u32[1] = high word

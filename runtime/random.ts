@@ -7,7 +7,7 @@
 
 import { config } from "./config.js";
 import { erfinvF32, erfinvF64 } from "./erfinv.js";
-import { fma32, fma64 } from "./fma.js";
+import { fma32, fma64 } from "../compiler/ir/fma.js";
 import { NDArray } from "./ndarray.js";
 import { bits32, bits64, foldInWords, seedWords, splitWords } from "./threefry.js";
 

@@ -63,15 +63,41 @@ export function callSig(args: unknown[], names: string[], who: string): CallSig 
   const defs: TreeDef[] = [];
   const values: unknown[] = [];
   const leaves: LeafSig[] = [];
+  let key = "";
   args.forEach((a, k) => {
     const start = values.length;
     const { def } = flatten(a, values);
     defs.push(def);
-    const paths = leafPaths(def, names[k] ?? `args[${k}]`);
-    for (let j = start; j < values.length; j++) leaves.push(leafSig(values[j], paths[j - start], who));
+    key += def.kind === "leaf" ? "*|" : `${treeKey(def)}|`;
+    for (let j = start; j < values.length; j++) {
+      // the leaf's path is only worked out for an error message
+      const l = leafSigOrNull(values[j]) ?? leafSig(values[j], leafPaths(def, names[k] ?? `args[${k}]`)[j - start], who);
+      leaves.push(l);
+      key += `${l.type.dtype}${l.type.rank}${l.weak ? "w" : ""},`;
+    }
   });
-  const key = defs.map(treeKey).join("|") + "/" + leaves.map((l) => `${l.type.dtype}${l.type.rank}${l.weak ? "w" : ""}`).join(",");
   return { defs, leaves, values, key };
+}
+
+const F64_1: LeafSig = { type: { dtype: "f64", rank: 1 }, kind: "typed", weak: false };
+const F32_1: LeafSig = { type: { dtype: "f32", rank: 1 }, kind: "typed", weak: false };
+const I32_1: LeafSig = { type: { dtype: "i32", rank: 1 }, kind: "typed", weak: false };
+const WEAK: Record<string, LeafSig> = {
+  f64: { type: { dtype: "f64", rank: 0 }, kind: "number", weak: true },
+  f32: { type: { dtype: "f32", rank: 0 }, kind: "number", weak: true },
+};
+
+/** The common leaves without allocating; null for anything that needs checking. */
+function leafSigOrNull(x: unknown): LeafSig | null {
+  if (typeof x === "number") return WEAK[defaultFloat()];
+  if (x instanceof NDArray) {
+    const dtype = ND_TO_IR[x.dtype];
+    return dtype ? { type: { dtype, rank: x.shape.length }, kind: "ndarray", weak: false } : null;
+  }
+  if (x instanceof Float64Array) return F64_1;
+  if (x instanceof Float32Array) return F32_1;
+  if (x instanceof Int32Array) return I32_1;
+  return null;
 }
 
 const FLOAT_RANK: Record<string, number> = { bool: 0, i32: 1, f32: 2, f64: 3 };

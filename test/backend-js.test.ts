@@ -106,6 +106,8 @@ const cases: Record<string, ScalarCase | ArrayCase> = {
   ),
   powi: { inputs: unary, attrs: [-3, -1, 0, 1, 2, 3, 7].map((exponent) => ({ exponent })) },
   select: { inputs: ternary },
+  // products whose exact sum with the third operand needs the single rounding
+  fma: { inputs: [...binary.slice(0, 40).map(([x, y]) => [x, y, 0.5]), [0.1, 0.1, -0.01], [1 + 2 ** -30, 1 - 2 ** -30, -1], [3, 1 / 3, -1]] },
   cast: { inputs: unary, attrs: (["f64", "f32", "i32", "bool"] as const).map((dtype) => ({ dtype })) },
   arr_new: arrayCase,
   arr_get: arrayCase,

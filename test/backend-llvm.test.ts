@@ -147,7 +147,10 @@ function inputsFor(d: DType, arity: number, prim: Prim): number[][] {
   const one = d === "bool" ? [0, 1] : d === "i32" ? intInputs : floatInputs;
   const two = d === "bool" ? [0, 1] : d === "i32" ? intPairs : floatPairs;
   if (arity === 1) return one.map((x) => [x]);
-  return two.flatMap((x) => two.map((y) => [x, y]));
+  const pairs = two.flatMap((x) => two.map((y) => [x, y]));
+  // fma: a third operand that makes the single rounding matter
+  if (arity === 3) return [...pairs.map(([x, y]) => [x, y, 0.5]), [0.1, 0.1, -0.01], [1 + 2 ** -30, 1 - 2 ** -30, -1], [3, 1 / 3, -1]];
+  return pairs;
 }
 
 const fmt = (x: number) => (Object.is(x, -0) ? "-0" : String(x));

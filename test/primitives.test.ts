@@ -43,7 +43,8 @@ type ScalarHarnessPrim = Exclude<Prim, ArrayPrim>;
 const SCALAR_HARNESS_PRIMS = PRIMS.filter((p): p is ScalarHarnessPrim => !isArrayPrim(p));
 
 export const specs: Record<ScalarHarnessPrim, Spec> = {
-  add: bin("add"), sub: bin("sub"), mul: bin("mul"), div: bin("div", [R(-2, 2), R(0.5, 2)]), neg: un("neg"),
+  add: bin("add"), sub: bin("sub"), mul: bin("mul"),
+  fma: { build: (b, [x, y]) => b.prim("fma", [x, y, b.prim("sin", [x])]), domain: [R(-2, 2), R(-2, 2)] }, div: bin("div", [R(-2, 2), R(0.5, 2)]), neg: un("neg"),
   rem: bin("rem", [R(2.1, 2.9), R(1.05, 1.3)]), pow: bin("pow", [R(0.5, 2), R(-1.5, 1.5)]),
   powi: { build: (b, [x]) => b.add(b.prim("powi", [x], { exponent: 3 }), b.prim("powi", [x], { exponent: -2 })), domain: [R(0.5, 2)] },
   sin: un("sin"), cos: un("cos"), tan: un("tan", -1.2, 1.2), asin: un("asin", -0.9, 0.9), acos: un("acos", -0.9, 0.9),

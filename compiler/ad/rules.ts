@@ -56,6 +56,7 @@ export const rules: Record<Prim, Rule> = {
   add: partials((_b, [x, y]) => [c(x, 1), c(y, 1)]),
   sub: partials((_b, [x, y]) => [c(x, 1), c(y, -1)]),
   mul: partials((_b, [x, y]) => [y, x]),
+  fma: partials((_b, [x, y, z]) => [y, x, c(z, 1)]),
   div: partials((b, [, y], out) => [recip(b, y), b.neg(b.div(out, y))]),
   neg: partials((_b, [x]) => [c(x, -1)]),
   // x % y = x - trunc(x / y) * y (C fmod, JS %)

@@ -18,7 +18,7 @@
 
 import { type Data, type NDValue, checkAxis, dot, fmt, forEachIndex, newData, sizeOf, stridesOf } from "./array-shape.js";
 import { evalScalar } from "./eval.js";
-import { fma32 } from "./xla-f32.js";
+import { fma32 } from "./fma.js";
 import type { Attrs, DType } from "./syntax.js";
 
 export type ReduceOp = "reduce_sum" | "reduce_prod" | "reduce_max" | "reduce_min";

@@ -2,6 +2,7 @@
 // The IR interpreter (interp.ts) uses this table; both backends are tested
 // against it. i32 results wrap to 32 bits; f32 results round to float32.
 
+import { fma32, fma64 } from "./fma.js";
 import { type Attrs, type DType, type ElementwisePrim, type Prim, isElementwise } from "./syntax.js";
 import { xlaLogF32, xlaTanhF32 } from "./xla-f32.js";
 
@@ -24,6 +25,7 @@ export const scalarImpls: Record<ScalarPrim, ScalarImpl> = {
   rem: ([x, y]) => x % y,
   neg: ([x]) => -x,
   pow: ([x, y]) => Math.pow(x, y),
+  fma: ([x, y, z]) => fma64(x, y, z), // float32: fma32 in evalScalar
   powi: ([x], attrs) => Math.pow(x, attrs!.exponent!),
   sin: ([x]) => Math.sin(x),
   cos: ([x]) => Math.cos(x),
@@ -106,6 +108,7 @@ export function evalScalar(prim: ScalarPrim, args: number[], attrs: Attrs | unde
   }
   if (prim === "mul" && out === "i32") return Math.imul(args[0], args[1]);
   if (prim === "rem" && out === "i32" && args[1] === 0) return 0; // defined as 0 on every backend
+  if (prim === "fma" && out === "f32") return fma32(args[0], args[1], args[2]);
   return convert(scalarImpls[prim](args, attrs), out);
 }
 

@@ -98,7 +98,7 @@ const arrayRules: Record<ArrayPrim, TypeRule> = {
 
 export const typeRules: Record<Prim, TypeRule> = {
   add: numBinary, sub: numBinary, mul: numBinary, div: floatBinary, rem: numBinary,
-  neg: numUnary, pow: floatBinary,
+  neg: numUnary, pow: floatBinary, fma: same(3, float),
   powi: (args, attrs) => (attrs?.exponent === undefined || !Number.isInteger(attrs.exponent) ? "needs an integer exponent" : floatUnary(args, attrs)),
   sin: floatUnary, cos: floatUnary, tan: floatUnary, asin: floatUnary, acos: floatUnary, atan: floatUnary,
   atan2: floatBinary, sinh: floatUnary, cosh: floatUnary, tanh: floatUnary, asinh: floatUnary,

@@ -54,6 +54,7 @@ export type Atom = Var | Lit;
 export const ELEMENTWISE_PRIMS = [
   // arithmetic (also i32 where prims.ts allows it)
   "add", "sub", "mul", "div", "neg", "rem", "pow", "powi",
+  "fma", // fma(a, b, c) = a*b + c rounded once (float32 matmul rounds as XLA's does)
   // elementary functions
   "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
   "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",

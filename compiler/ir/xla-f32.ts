@@ -107,28 +107,6 @@ export function xlaLogF32(x: number): number {
   return fma(e, 0.693359375, r); // + e*q2, contracted
 }
 
-/**
- * fma(a, b, c) for float32 a, b, c, rounded once to float32, as the FMA
- * instructions XLA's dot kernels use (xlaTanhF32 and xlaLogF32 carry their
- * own copy so that they stay self-contained). passes/array-ops.ts emits the
- * same computation as float64 IR operations.
- */
-export function fma32(a: number, b: number, c: number): number {
-  const p = a * b; // exact: 24 + 24 bits fit in a float64
-  const s = p + c;
-  const r = Math.fround(s);
-  if (s === r || s !== s || s === Infinity || s === -Infinity) return r;
-  const bb = s - p;
-  const e = (p - (s - bb)) + (c - bb); // TwoSum: p + c = s + e exactly
-  if (e === 0) return r;
-  // Rounding s (not the exact sum) to float32 is wrong only when s is the
-  // midpoint of two float32 neighbours r and o: then e decides.
-  const h = s - r;
-  const o = r + 2 * h;
-  if (Math.fround(o) !== o) return r;
-  return e > 0 === h > 0 ? o : r;
-}
-
 /** Source text of the helper for `prim` (for backends that paste it into generated code). */
 export function xlaF32Source(prim: "tanh" | "log"): string {
   return (prim === "tanh" ? xlaTanhF32 : xlaLogF32).toString();

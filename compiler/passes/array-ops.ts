@@ -198,38 +198,11 @@ const get = (b: Builder, v: { buf: Var; at: Affine }, idx: Atom[], from?: { offs
 const rowOf = (b: Builder, v: { buf: Var; at: Affine }, i: Atom) => ({ offset: iadd(b, v.at.base, imul(b, i, v.at.strides[0], "row"), "row"), axes: 1 });
 
 /**
- * fma(x, y, acc) of float32 atoms, rounded once to float32 (ir/xla-f32.ts
- * `fma32`, step for step, in float64 IR operations; b.prim, not the Builder
- * identities, so that p + 0 turns -0 into +0 as there). f32 matmul
- * accumulates with it, as XLA's dot kernels do (see ir/array-reduce.ts).
- */
-function fma32(b: Builder, x: Atom, y: Atom, acc: Atom): Atom {
-  const P = (p: "add" | "sub" | "mul" | "eq" | "ne" | "gt" | "lt" | "and" | "select" , args: Atom[], hint = "fma") => b.prim(p, args, undefined, hint);
-  const f64 = (a: Atom) => b.cast(a, "f64", "fma");
-  const d = (v: number) => lit(v, { dtype: "f64", rank: 0 });
-  const c = f64(acc);
-  const p = P("mul", [f64(x), f64(y)]); // exact
-  const s = P("add", [p, c]);
-  const r32 = b.cast(s, "f32", "fma");
-  const r = f64(r32);
-  // TwoSum error e (p + c = s + e exactly) and the other float32 neighbour o of s.
-  const bb = P("sub", [s, p]);
-  const e = P("add", [P("sub", [p, P("sub", [s, bb])]), P("sub", [c, bb])]);
-  const h = P("sub", [s, r]);
-  const o = P("add", [r, P("mul", [d(2), h])]);
-  const o32 = b.cast(o, "f32", "fma");
-  // s is a float32 midpoint while the exact sum is not: round towards e.
-  const mid = P("and", [P("and", [P("ne", [e, d(0)]), P("ne", [h, d(0)])]), P("eq", [f64(o32), o])]);
-  const towards = P("select", [P("gt", [e, d(0)]), P("gt", [h, d(0)]), P("lt", [h, d(0)])]);
-  return P("select", [P("and", [mid, towards]), o32, r32], "acc");
-}
-
-/**
  * numpy matmul for ranks 1 and 2, loops ordered so the innermost one walks
  * the output and the right operand with unit stride (i-l-j for matrix ·
  * matrix). Each output element still sums its products in order l = 0, 1, ..
- * starting from 0, as the reference does (f32: with fma32, one rounding per
- * step, as XLA).
+ * starting from 0, as the reference does (f32: with `fma`, one rounding per
+ * step, as XLA's dot kernels).
  */
 function matmul(b: Builder, x: Arr, y: Arr, hint: string): Value {
   const A = view(b, x, "lhs");
@@ -240,7 +213,7 @@ function matmul(b: Builder, x: Arr, y: Arr, hint: string): Value {
   const zero = lit(0, { dtype: x.dtype, rank: 0 });
   const fma =
     x.dtype === "f32"
-      ? (acc: Atom, p: Atom, q: Atom) => fma32(b, p, q, acc)
+      ? (acc: Atom, p: Atom, q: Atom) => b.prim("fma", [p, q, acc], undefined, "acc")
       : (acc: Atom, p: Atom, q: Atom) => b.prim("add", [acc, b.prim("mul", [p, q], undefined, "prod")], undefined, "acc");
   const rx = x.dims.length, ry = y.dims.length;
   if (rx === 1 && ry === 1) return forLoop(b, k, [zero], (l, [s]) => [fma(s, get(b, A, [l]), get(b, B, [l]))], "l", ["acc"])[0];

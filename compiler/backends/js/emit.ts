@@ -4,6 +4,7 @@
 // 0 / 1) and allocates nothing but arrays, so V8 optimizes it well.
 // Array updates are in place where ownership.ts proves it safe.
 
+import { fma32, fma64 } from "../../ir/fma.js";
 import { type LoopStmt, type Ownership, analyzeOwnership } from "../ownership.js";
 import type { Atom, Block, Func, PrimStmt, Stmt, Var } from "../../ir/syntax.js";
 import { conv, jsPrims } from "./prims.js";
@@ -45,7 +46,8 @@ export function emitJs(f: Func): string {
 
 /** Compiles `f` to a JS function returning its results as an array. */
 export function compileJs(f: Func): (...args: JsValue[]) => JsValue[] {
-  return new Function(`"use strict"; return (${emitJs(f)});`)() as (...args: JsValue[]) => JsValue[];
+  // helpers the generated code may call (jsPrims): JS has no fused multiply-add
+  return new Function("__fma32", "__fma64", `"use strict"; return (${emitJs(f)});`)(fma32, fma64) as (...args: JsValue[]) => JsValue[];
 }
 
 class JsEmitter {

@@ -52,6 +52,8 @@ export const jsPrims: Record<Prim, JsLowering> = {
   rem: ([x, y], _, t) => (t.dtype === "i32" ? `(${y} === 0 ? 0 : (${x} % ${y}) | 0)` : conv(`${x} % ${y}`, t.dtype)),
   neg: ([x], _, t) => conv(`-${x}`, t.dtype),
   pow: bin("Math.pow"),
+  // exact single-rounding fma (compiler/ir/fma.ts), passed in by compileJs
+  fma: ([x, y, z], _, t) => `${t.dtype === "f32" ? "__fma32" : "__fma64"}(${x}, ${y}, ${z})`,
   powi: ([x], a, t) => conv(`Math.pow(${x}, ${a!.exponent!})`, t.dtype),
   sin: un("Math.sin"),
   cos: un("Math.cos"),

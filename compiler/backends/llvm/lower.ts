@@ -225,6 +225,8 @@ export const lowerings: Record<Prim, Lowering> = {
   rem: arith((m, x, y) => m.b.CreateFRem(x, y), remI32),
   neg: (cx) => (isF(argD(cx)) ? cx.m.b.CreateFNeg(cx.scalar(0)) : cx.m.b.CreateSub(cx.m.int32(0), cx.scalar(0))),
   pow: (cx) => powJS(cx.m, cx.scalar(0), cx.scalar(1)),
+  // one rounding, as compiler/ir/fma.ts: the hardware instruction where there is one
+  fma: (cx) => cx.m.callIntrinsic("fma", [cx.scalar(0), cx.scalar(1), cx.scalar(2)]),
   powi: powiJS,
   sin: libm("sin"), cos: libm("cos"), tan: libm("tan"),
   asin: libm("asin"), acos: libm("acos"), atan: libm("atan"), atan2: libm("atan2"),

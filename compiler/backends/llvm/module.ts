@@ -21,7 +21,7 @@ export type BasicBlock = LLVM.BasicBlock;
 export type Fn = LLVM.Function;
 
 /** The unary/binary floating-point intrinsics the lowering table uses. */
-export type FloatIntrinsic = "sqrt" | "fabs" | "floor" | "ceil" | "trunc" | "rint" | "copysign";
+export type FloatIntrinsic = "sqrt" | "fabs" | "floor" | "ceil" | "trunc" | "rint" | "copysign" | "fma";
 
 const hostLayouts: [RegExp, string][] = [
   [/^x86_64-.*linux/, "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-f80:128-n8:16:32:64-S128"],

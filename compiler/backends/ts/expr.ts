@@ -130,6 +130,8 @@ export const tsPrims: Record<Prim, TsLowering> = {
   rem: op("%", P.mul),
   neg: ([a], _, t) => f32(mk(P.unary, "-", [a, P.unary]), t),
   pow: fn("Math.pow"),
+  // only the lowering pass makes fma (after `tsgrad emit` prints): a readable spelling
+  fma: fn("np.fma"),
   // The base of ** cannot be a unary expression (`-x ** 2` is a syntax error).
   powi: ([a], attrs, t) => f32(mk(P.pow, [a, P.unary + 1], " ** ", [num(attrs!.exponent!), P.pow]), t),
   sin: fn("Math.sin"), cos: fn("Math.cos"), tan: fn("Math.tan"),
@@ -174,7 +176,7 @@ export const tsPrims: Record<Prim, TsLowering> = {
 /** Elementwise primitives on arrays print as the np function of the same meaning. */
 export const npElementwise: Record<ElementwisePrim, TsLowering> = {
   add: fn("np.add"), sub: fn("np.subtract"), mul: fn("np.multiply"), div: fn("np.divide"),
-  rem: fn("np.remainder"), neg: fn("np.negative"), pow: fn("np.power"),
+  rem: fn("np.remainder"), neg: fn("np.negative"), pow: fn("np.power"), fma: fn("np.fma"),
   powi: ([a], attrs) => call("np.power", [a, num(attrs!.exponent!)]),
   sin: fn("np.sin"), cos: fn("np.cos"), tan: fn("np.tan"),
   asin: fn("np.arcsin"), acos: fn("np.arccos"), atan: fn("np.arctan"), atan2: fn("np.arctan2"),

@@ -1,4 +1,6 @@
-// Exact fused multiply-add (a*b + c with ONE rounding) in plain JS.
+// Exact fused multiply-add (a*b + c with ONE rounding) in plain JS: the
+// reference semantics of the IR's `fma` primitive, and what the random
+// number generators need.
 //
 // Why: JAX's CPU backend (XLA + LLVM) contracts `x*y + z` into hardware FMA
 // instructions on x86-64 machines with FMA3, and glibc's `log` (which XLA
