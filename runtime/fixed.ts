@@ -14,23 +14,37 @@ import { type Instance, type Traced, perSignature } from "./traced.js";
 
 export type Specializer = (sig: CallSig) => Instance;
 
-/** `arity` counts the positional parameters of the source (a pytree parameter has several leaves in `func`). */
-export function fixedTraced(func: Func, name: string, arity: number, ncap: number, captures: () => unknown[], specialize?: Specializer): Traced {
-  const out: TreeDef = outTree(func.body.results.length);
+/**
+ * `func` is the IR for number arguments, if the build step could compile one
+ * (a function over arrays may only compile for a real call's signature);
+ * `arity` counts the positional parameters of the source (a pytree parameter
+ * has several leaves in `func`).
+ */
+export function fixedTraced(
+  func: Func | null,
+  out: TreeDef | null,
+  name: string,
+  arity: number,
+  ncap: number,
+  captures: () => unknown[],
+  specialize?: Specializer,
+): Traced {
   const instantiate = perSignature((sig) => {
-    const scalarArgs = sig.defs.slice(0, arity).every((d) => d.kind === "leaf");
-    const types = sig.leaves.map((l) => l.type);
-    // a JS number (weak) fits any float scalar parameter
-    const fits = (k: number) => sameType(types[k], func.params[k].type) || (sig.leaves[k].weak && func.params[k].type.rank === 0 && isFloat(func.params[k].type));
-    if (types.length === func.params.length) {
-      if (types.every((_, k) => fits(k))) return { func, out };
-      if (scalarArgs && types.every((t) => t.rank === 0 && t.dtype === "f32")) return { func: castWrapper(func, "f32"), out };
+    if (func) {
+      const types = sig.leaves.map((l) => l.type);
+      // a JS number (weak) fits any float scalar parameter
+      const fits = (k: number) => sameType(types[k], func.params[k].type) || (sig.leaves[k].weak && func.params[k].type.rank === 0 && isFloat(func.params[k].type));
+      if (types.length === func.params.length && types.every((_, k) => fits(k))) return { func, out: out ?? outTree(func.body.results.length) };
     }
     if (specialize) return specialize(sig);
+    const scalarArgs = sig.defs.slice(0, arity).every((d) => d.kind === "leaf");
+    if (func && scalarArgs && sig.leaves.length === func.params.length && sig.leaves.every((l) => l.type.rank === 0 && l.type.dtype === "f32")) {
+      return { func: castWrapper(func, "f32"), out: out ?? outTree(func.body.results.length) };
+    }
     const got = sig.leaves.map((l) => `${l.type.dtype}${l.type.rank ? `[rank ${l.type.rank}]` : ""}`).join(", ");
     throw new TypeError(`${name} was compiled for number arguments; calling it with (${got}) needs the array front end: run the module with \`tsgrad run\``);
   });
-  const leafNames = func.params.slice(0, func.params.length - ncap).map((p) => p.name);
+  const leafNames = func ? func.params.slice(0, func.params.length - ncap).map((p) => p.name) : [];
   const paramNames = leafNames.length === arity ? leafNames : Array.from({ length: arity }, (_, k) => `args[${k}]`);
   return { name, arity, paramNames, captures, instantiate };
 }

@@ -5,7 +5,8 @@ import type { Func } from "../compiler/ir/syntax.js";
 import { callTraced, prepareTraced } from "./call.js";
 import { fixedTraced } from "./fixed.js";
 import { beforeNextCompile } from "./kernels.js";
-import { specialize } from "./specialize.js";
+import type { OutTree } from "../compiler/frontend/signature.js";
+import { specialize, toTreeDef } from "./specialize.js";
 import { attach, tracedOf } from "./traced.js";
 
 export interface ModuleHandle {
@@ -19,14 +20,24 @@ export function module(source: string, fileName: string): ModuleHandle {
 }
 
 /**
- * Attaches compiled IR (for number arguments) to a module's function.
+ * Attaches compiled IR to a module's function: `func` for number arguments
+ * (null when the function only compiles for real call signatures, e.g. over
+ * arrays), specialised per call signature from the module's source.
  * `captures` reads the current values of its captured module-level variables
  * at each call (they may not be initialised yet when the module binds).
  */
-export function bind(f: Function, func: Func, arity: number, captureNames: string[], captures: () => unknown[], mod?: ModuleHandle): void {
-  const name = f.name || func.name;
+export function bind(
+  f: Function,
+  func: Func | null,
+  out: OutTree | null,
+  arity: number,
+  captureNames: string[],
+  captures: () => unknown[],
+  mod?: ModuleHandle,
+): void {
+  const name = f.name || func?.name || "<function>";
   const spec = mod ? (sig: Parameters<typeof specialize>[3]) => specialize(mod.source, mod.fileName, name, sig, arity, captureNames) : undefined;
-  attach(f as (...args: any[]) => any, fixedTraced(func, name, arity, captureNames.length, captures, spec));
+  attach(f as (...args: any[]) => any, fixedTraced(func, out ? toTreeDef(out) : null, name, arity, captureNames.length, captures, spec));
 }
 
 /** The body of a compiled function declaration: calls run the compiled kernel. */

@@ -102,7 +102,9 @@ function compilePending(): void {
       // a transform that cannot be prepared here reports its error where it is called
     }
   }
-  const batch = [...pending.entries()];
+  // only kernels queued for the backend in use now (a kernel queued under another is left to compile on demand)
+  const backendNow = currentBackend();
+  const batch = [...pending.entries()].filter(([key]) => key.startsWith(`${backendNow}:`));
   pending.clear();
   const t0 = performance.now();
   const backend = currentBackend();

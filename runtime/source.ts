@@ -58,7 +58,7 @@ export function traceSource(f: Function, who: string): Traced {
     func = frontendCall({ source: src }).func;
     writeCache(key, JSON.stringify(func));
   }
-  const t = fixedTraced(func, name, f.length, 0, noCaptures, (sig) => specialize(src, undefined, name, sig, f.length, []));
+  const t = fixedTraced(func, null, name, f.length, 0, noCaptures, (sig) => specialize(src, undefined, name, sig, f.length, []));
   traced.set(f, t);
   return t;
 }

@@ -10,13 +10,13 @@
 //     against rounding (error ~ eps/h + h² ≥ 1e-5), so it could not tell a wrong rule from noise;
 //   - native and JS kernels agree.
 // Each spec has several shape cases (broadcasting, rank 3, size-1 dims). Integer
-// operands (dims, axes' starts, indices) are literals or built with iota inside the
+// operands (dims, slice starts, indices) are literals or built with iota inside the
 // function; non-differentiable primitives are checked inside a differentiable expression.
 import { describe, expect, it } from "vitest";
 import { jvpOf, vjpOf } from "../compiler/ad/grad.js";
 import { nativeAvailable } from "../compiler/backends/llvm/index.js";
 import { Builder } from "../compiler/ir/builder.js";
-import { ARRAY_PRIMS, type ArrayPrim, type Atom, type Attrs, type DType, type ElementwisePrim, type Func, type Type, i32, lit } from "../compiler/ir/syntax.js";
+import { ARRAY_PRIMS, type ArrayPrim, type Atom, type Attrs, type ElementwisePrim, type Func, type Type, i32, lit } from "../compiler/ir/syntax.js";
 import { verifyFunc } from "../compiler/ir/verify.js";
 import { runFunc } from "../runtime/call.js";
 import { type Backend, prepare, setBackend } from "../runtime/kernels.js";
@@ -207,11 +207,22 @@ const copy = (x: Value) => (typeof x === "number" ? x : new NDArray(x.data.slice
 
 function sample(input: Input, dtype: FloatType): Value {
   if (Array.isArray(input)) return make([], dtype, () => input[0] + (input[1] - input[0]) * rand());
-  const { shape, lo, hi, distinct, skip: [s0, s1] = [hi, hi] } = input;
+  const { shape, lo, hi, distinct, skip } = input;
   const n = shape.reduce((p, q) => p * q, 1);
-  if (!distinct) return make(shape, dtype, () => ((u) => (u < s0 ? u : u + s1 - s0))(lo + (hi - lo - (s1 - s0)) * rand()));
-  // a shuffled grid with jitter: neighbours stay at least 0.6 / n of the range apart
-  const slots = Array.from({ length: n }, (_, j) => j).sort(() => rand() - 0.5);
+  if (!distinct) {
+    // uniform on [lo, hi] with [s0, s1] cut out
+    const [s0, s1] = skip ?? [hi, hi];
+    return make(shape, dtype, () => {
+      const u = lo + (hi - lo - (s1 - s0)) * rand();
+      return u < s0 ? u : u + (s1 - s0);
+    });
+  }
+  // a shuffled grid (Fisher–Yates) with jitter: any two elements stay at least 0.6 / n of the range apart
+  const slots = Array.from({ length: n }, (_, j) => j);
+  for (let j = n - 1; j > 0; j--) {
+    const r = Math.floor(rand() * (j + 1));
+    [slots[j], slots[r]] = [slots[r], slots[j]];
+  }
   return make(shape, dtype, (j) => lo + ((hi - lo) * (slots[j] + 0.5 + 0.4 * (rand() - 0.5))) / n);
 }
 
@@ -271,8 +282,14 @@ function checkOrder(o: ReturnType<typeof derivedFuncs>[number], x: Value[], rest
 
 /** Every case of a spec in both dtypes, to order 2. */
 function checkSpec(name: string, spec: Spec): void {
+  // every kernel of the spec is built first, so the native backend compiles them as one library
   const runs = spec.cases.flatMap((c, ci) =>
-    (["f64", "f32"] as const).map((dtype) => ({ c, dtype, orders: derivedFuncs(funcOf(`${name}_${ci}_${dtype}`, spec, c, dtype), c.in.length), what: `${name} ${shapesOf(c)} ${JSON.stringify(c.a ?? {})} ${dtype}` })),
+    (["f64", "f32"] as const).map((dtype) => ({
+      c,
+      dtype,
+      orders: derivedFuncs(funcOf(`${name}_${ci}_${dtype}`, spec, c, dtype), c.in.length),
+      what: `${name} ${shapesOf(c)} ${JSON.stringify(c.a ?? {})} ${dtype}`,
+    })),
   );
   for (const { c, dtype, orders, what } of runs) {
     for (let trial = 0; trial < 2; trial++) {

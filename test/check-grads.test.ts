@@ -40,7 +40,7 @@ function lossIR(): Func {
 function loss(_W: unknown, _b: unknown): number {
   throw new Error("runs through its IR");
 }
-bind(loss, lossIR(), 2, ["inputs", "targets"], () => [inputs, targets]);
+bind(loss, lossIR(), null, 2, ["inputs", "targets"], () => [inputs, targets]);
 
 /** params ↦ [sum(sin(params.w) · params.s), params.w · params.s] (a dict argument, a tuple output). */
 function pytreeFn(): (...args: any[]) => any {

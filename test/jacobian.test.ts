@@ -129,7 +129,7 @@ function lossIR(): Func {
 function loss(_W: unknown, _b: unknown): number {
   throw new Error("runs through its IR");
 }
-bind(loss, lossIR(), 2, ["inputs", "targets"], () => [inputs, targets]);
+bind(loss, lossIR(), null, 2, ["inputs", "targets"], () => [inputs, targets]);
 
 beforeAll(() => useFrontend(frontend));
 

@@ -18,7 +18,7 @@ beforeAll(() => {
   // what `tsgrad run` does: attach each function's IR, compiled from the module
   const fe = compileSource(source, { fileName: "fixtures/scalar/programs.ts" });
   expect(fe.diagnostics).toEqual([]);
-  for (const [name, f] of Object.entries(programs)) bind(f as Function, fe.funcs.get(name)!, (f as Function).length, [], () => []);
+  for (const [name, f] of Object.entries(programs)) bind(f as Function, fe.funcs.get(name)!, fe.outTrees.get(name)!, (f as Function).length, [], () => []);
 });
 
 type F = (...args: number[]) => number;

@@ -38,7 +38,7 @@ function lossIR(): Func {
 function loss(_W: unknown, _b: unknown): number {
   throw new Error("runs through its IR");
 }
-bind(loss, lossIR(), 2, ["inputs", "targets"], () => [inputs, targets]);
+bind(loss, lossIR(), null, 2, ["inputs", "targets"], () => [inputs, targets]);
 
 const close = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(2e-6 * Math.abs(want));
 const backends = nativeAvailable().ok ? (["js", "native"] as const) : (["js"] as const);

@@ -144,7 +144,7 @@ function lossIR(): Func {
 function loss(_W: unknown, _b: unknown): number {
   throw new Error("runs through its IR");
 }
-bind(loss, lossIR(), 2, ["inputs", "targets"], () => [inputs, targets]);
+bind(loss, lossIR(), null, 2, ["inputs", "targets"], () => [inputs, targets]);
 
 function tanhIR(): Func {
   const B = new Builder();
@@ -156,7 +156,7 @@ function tanhIR(): Func {
 function tanhF32(_x: unknown): number {
   throw new Error("runs through its IR");
 }
-bind(tanhF32, tanhIR(), 1, [], () => []);
+bind(tanhF32, tanhIR(), null, 1, [], () => []);
 
 const backends = native ? (["js", "native"] as const) : (["js"] as const);
 

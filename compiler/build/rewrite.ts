@@ -16,6 +16,9 @@ import { ts } from "ts-morph";
 import { compileSource } from "../frontend/index.js";
 import { type Diagnostic, formatDiagnostic } from "../frontend/diagnostics.js";
 
+/** Diagnostics that depend on the argument types a function is compiled for (see diagnostics.ts). */
+const SIGNATURE_DEPENDENT = new Set(["TSG1024", "TSG1028", "TSG1029", "TSG1030", "TSG1031", "TSG1032", "TSG1033", "TSG1034"]);
+
 export const TRANSFORMS = ["grad", "valueAndGrad", "jit", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "checkGrads"];
 export const RUNTIME_INTERNAL = "tsgrad/internal";
 
@@ -38,8 +41,14 @@ export function rewriteModule(source: string, fileName: string): RewriteResult {
   const sites = transformSites(sf);
   const used = new Set(sites.map((s) => s.fn));
 
-  // functions handed to a transform must compile; their diagnostics are the user's errors
-  const diagnostics = fe.diagnostics.filter((d: Diagnostic) => [...used].some((name) => !fe.funcs.has(name) && inFunction(sf, name, d)));
+  // A function whose only errors depend on the types of its arguments (ranks, shapes,
+  // pytree keys: with no signature, parameters default to numbers) compiles per call
+  // signature instead; other errors are the user's, when the function is handed to a transform.
+  const ownDiagnostics = (name: string) => fe.diagnostics.filter((d: Diagnostic) => inFunction(sf, name, d));
+  const functions = topLevelFunctions(sf);
+  const perSignature = (name: string) => functions.has(name) && !fe.funcs.has(name) && ownDiagnostics(name).every((d) => SIGNATURE_DEPENDENT.has(d.code));
+  const compiles = (name: string) => fe.funcs.has(name) || perSignature(name);
+  const diagnostics = [...used].filter((name) => !compiles(name)).flatMap(ownDiagnostics);
 
   const inserts: { pos: number; text: string }[] = [];
   const declared = new Set<string>();
@@ -49,7 +58,7 @@ export function rewriteModule(source: string, fileName: string): RewriteResult {
   }
   const replaces: { start: number; end: number; text: string }[] = [];
   for (const st of sf.statements) {
-    if (ts.isFunctionDeclaration(st) && st.name && st.body && fe.funcs.has(st.name.text)) {
+    if (ts.isFunctionDeclaration(st) && st.name && st.body && compiles(st.name.text)) {
       const name = st.name.text;
       declared.add(name);
       inserts.push({ pos: afterImports, text: `\n${bindCall(name, st.parameters.length, fe)}` });
@@ -57,7 +66,7 @@ export function rewriteModule(source: string, fileName: string): RewriteResult {
       replaces.push({ start: st.body.getStart(sf), end: st.body.end, text: `{ return __tsgrad.call(${name}, arguments); }` });
     } else if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
-        if (!ts.isIdentifier(d.name) || !fe.funcs.has(d.name.text) || !d.initializer) continue;
+        if (!ts.isIdentifier(d.name) || !compiles(d.name.text) || !d.initializer) continue;
         const fn = d.initializer;
         const arity = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parameters.length : 0;
         inserts.push({ pos: st.end, text: `\n${bindCall(d.name.text, arity, fe)}` });
@@ -91,7 +100,24 @@ export function rewriteModule(source: string, fileName: string): RewriteResult {
 
 function bindCall(name: string, arity: number, fe: ReturnType<typeof compileSource>): string {
   const caps = fe.captures?.get(name) ?? [];
-  return `__tsgrad.bind(${name}, ${JSON.stringify(fe.funcs.get(name))}, ${arity}, ${JSON.stringify(caps)}, () => [${caps.join(", ")}], __tsgrad_module);`;
+  const func = fe.funcs.get(name) ?? null;
+  const out = fe.outTrees?.get(name) ?? null;
+  return `__tsgrad.bind(${name}, ${JSON.stringify(func)}, ${JSON.stringify(out)}, ${arity}, ${JSON.stringify(caps)}, () => [${caps.join(", ")}], __tsgrad_module);`;
+}
+
+/** Names of the module's top-level functions: declarations, and consts/lets initialised with an arrow or function expression. */
+function topLevelFunctions(sf: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name) names.add(st.name.text);
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        const init = d.initializer;
+        if (ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) names.add(d.name.text);
+      }
+    }
+  }
+  return names;
 }
 
 /** Calls like `grad(f, ...)` whose first argument names a top-level function. */

@@ -3,7 +3,10 @@
 // IR `while`. Bindings assigned in the body are carried. `break` and
 // `return` inside a loop set flags that are carried too and checked by the
 // loop condition; `continue` sets a per-iteration flag. Flags exist only when
-// the construct occurs, so simple loops stay clean.
+// the construct occurs, so simple loops stay clean. Carried values may be
+// arrays and pytrees (one carried variable per leaf); when the body changes a
+// carried type the loop is lowered again with the joined types. Loops over
+// pytree lists are unrolled instead (unroll.ts).
 
 import { ts } from "ts-morph";
 import { isLit } from "../ir/builder.js";
@@ -11,10 +14,11 @@ import { type Atom, type Var, bool, f64, i32, lit } from "../ir/syntax.js";
 import { assignedNames, containsJump, containsReturn, identifiersIn, stripParens } from "./analysis.js";
 import { asI32, boundToI32 } from "./arith.js";
 import { lowerExpr, lowerValue } from "./lower-expr.js";
-import { bindPattern, lowerDeclarations, lowerScoped } from "./lower-stmt.js";
+import { lowerDeclarations, lowerScoped } from "./lower-stmt.js";
 import type { LoopCtx, Lowerer } from "./lowerer.js";
 import { isMutable } from "./scope.js";
-import { type Val, describe, isAtom, isTree, leaves, mapLeaves, sameStructure, unflatten } from "./value.js";
+import { needsUnrolling, pushBuffers, unroll } from "./unroll.js";
+import { type Val, isAtom, isTree, leaves, mapLeaves, sameStructure, unflatten } from "./value.js";
 
 const K = ts.SyntaxKind;
 
@@ -163,7 +167,7 @@ function carryLoop<T>(L: Lowerer, keys: string[], build: (carried: Var[], templa
     const hints = keys.flatMap((k, n) => {
       const h = L.keyInfo.get(k)?.hint ?? "c";
       const ls = leaves(templates[n]);
-      return ls.map((a, j) => (ls.length === 1 ? h : isTree(templates[n]) ? `${h}_${j}` : h));
+      return ls.map((_, j) => (ls.length === 1 ? h : isTree(templates[n]) ? `${h}_${j}` : h));
     });
     const carried = templates.flatMap((t) => leaves(t)).map((a, j) => {
       const x = L.b.fresh(hints[j], a.type);
@@ -177,7 +181,8 @@ function carryLoop<T>(L: Lowerer, keys: string[], build: (carried: Var[], templa
     const { blocks, yields } = build(carried, templates);
     L.env = saved;
     const stable = yields.every((y, n) => sameStructure(templates[n], y, true) || (templates[n].kind === "undef" && y.kind === "undef"));
-    if (stable || attempt >= 2) {
+    // Errors in this attempt are reported already; retrying would only repeat or pile on them.
+    if (stable || attempt >= 2 || L.diags.list.length > diagsBefore) {
       const inits = keys.flatMap((k, n) => leaves(coerceVal(L, L.get(k), templates[n])));
       const outs = carried.map((c) => {
         const o = L.b.fresh(c.name, c.type);
@@ -200,7 +205,7 @@ function joinTemplate(L: Lowerer, t: Val, y: Val, name?: string): Val {
     return { kind: "var", name: t.kind === "var" ? t.name : "c", type } as Var;
   }
   if (!sameStructure(t, y)) {
-    L.mismatch(t, y);
+    L.mismatch(t, y, name);
     return t;
   }
   const yl = leaves(y);
@@ -240,8 +245,9 @@ function emitCountedFor(L: Lowerer, s: ts.ForStatement, m: Counted, start: Atom)
 
 /** An IR `for` over lo..hi whose body is `stmt`; `bind` binds the loop variable(s) from the i32 index. */
 export function emitFor(L: Lowerer, stmt: ts.Statement, lo: Atom, hi: Atom, reverse: boolean, hint: string, bind: (index: Var) => void): void {
-  const keys = carriedKeys(L, assignedNames([stmt]));
   const index = L.b.fresh(hint, i32);
+  const slots = pushBuffers(L, stmt, lo, hi, index);
+  const keys = carriedKeys(L, assignedNames([stmt]));
   const r = carryLoop(L, keys, (_, templates) => {
     const loop: LoopCtx = { contKey: containsJump(stmt, "continue") ? L.newKey("continued", bool) : undefined };
     let ys: Val[] = [];
@@ -256,99 +262,11 @@ export function emitFor(L: Lowerer, stmt: ts.Statement, lo: Atom, hi: Atom, reve
     });
     return { blocks: body, yields: ys };
   });
+  for (const k of slots) L.pushSlots.delete(k);
   if (keys.length === 0) return; // a loop that changes nothing computes nothing
   L.b.emit({ kind: "for", outs: r.outs, index, lo, hi, reverse, carried: r.carried, inits: r.inits, body: r.blocks });
   let j = 0;
   keys.forEach((k, n) => L.env.set(k, unflatten(r.templates[n], r.outs.slice(j, (j += leaves(r.templates[n]).length)))));
-}
-
-/**
- * Unrolls a loop over compile-time iterations (pytree lists, whose elements
- * may differ in shape, and loops that push onto local lists). `break` and
- * `continue` work through the usual flags, tested between iterations.
- */
-export function unroll<T>(L: Lowerer, stmt: ts.Statement, iterations: T[], bind: (it: T) => void): void {
-  const fn = L.fn!;
-  const loop: LoopCtx = {
-    brkKey: containsJump(stmt, "break") ? L.newKey("broke", bool, lit(false, bool)) : undefined,
-    contKey: containsJump(stmt, "continue") ? L.newKey("continued", bool) : undefined,
-  };
-  fn.loops.push(loop);
-  const step = (k: number): void => {
-    if (k >= iterations.length) return;
-    if (loop.contKey) L.env.set(loop.contKey, lit(false, bool));
-    L.withScope(() => {
-      bind(iterations[k]);
-      lowerScoped(L, stmt);
-    });
-    if (loop.contKey) L.env.set(loop.contKey, lit(false, bool)); // a continue ends only this iteration
-    L.guarded(() => step(k + 1));
-  };
-  try {
-    step(0);
-  } finally {
-    fn.loops.pop();
-  }
-  if (loop.brkKey) L.env.delete(loop.brkKey);
-  if (loop.contKey) L.env.delete(loop.contKey);
-}
-
-/** The value an identifier / `a.b` / `a[0]` chain denotes, looked up without emitting anything (null if not static). */
-export function staticVal(L: Lowerer, e: ts.Expression): Val | null {
-  e = stripParens(e);
-  if (ts.isIdentifier(e)) {
-    const b = L.scope.lookup(e.text);
-    return b ? (L.env.get(b.key) ?? null) : L.mod.isModuleValue(e.text) ? (L.captures.get(e.text) ?? null) : null;
-  }
-  if (ts.isPropertyAccessExpression(e)) {
-    const o = staticVal(L, e.expression);
-    if (o?.kind === "dict") return o.items[o.keys.indexOf(e.name.text)] ?? null;
-    return null;
-  }
-  if (ts.isElementAccessExpression(e)) {
-    const o = staticVal(L, e.expression);
-    const a = stripParens(e.argumentExpression);
-    if (o?.kind === "list" && ts.isNumericLiteral(a)) return o.items[Number(a.text)] ?? null;
-    if (o?.kind === "dict" && ts.isStringLiteral(a)) return o.items[o.keys.indexOf(a.text)] ?? null;
-  }
-  return null;
-}
-
-/** Does the body index a pytree list or push onto a local list? Then a counted loop with constant bounds is unrolled. */
-function needsUnrolling(L: Lowerer, body: ts.Statement): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isElementAccessExpression(n) && staticVal(L, n.expression)?.kind === "list") found = true;
-    else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === "push" && staticVal(L, n.expression.expression)?.kind === "list") found = true;
-    else n.forEachChild(visit);
-  };
-  visit(body);
-  return found;
-}
-
-/** `for (const x of xs)`: unrolled over a list; over an array, an IR loop over its first axis. */
-export function lowerForOf(L: Lowerer, s: ts.ForOfStatement): void {
-  L.withScope(() => {
-    const init = s.initializer;
-    if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1) {
-      L.report(init, "unsupportedSyntax", "this `for...of` head", "declare the loop variable: `for (const x of xs)`");
-      return;
-    }
-    const d = init.declarations[0];
-    const kind = init.flags & ts.NodeFlags.Const ? "const" : "let";
-    const xs = lowerValue(L, s.expression);
-    if (xs.kind === "list") return unroll(L, s.statement, xs.items, (item) => bindPattern(L, d.name, item, kind));
-    if (xs.kind === "dict") return unroll(L, s.statement, xs.items, (item) => bindPattern(L, d.name, item, kind));
-    if (isAtom(xs) && xs.type.rank > 0) {
-      const n = L.b.prim("shape", [xs], { axes: [0] }, "n");
-      return emitFor(L, s.statement, lit(0, i32), n, false, "i", (index) => {
-        const el = xs.type.rank === 1 ? L.b.prim("arr_get", [xs, index], undefined, "el") : L.aprim("take", [xs, index], { axes: [0] });
-        bindPattern(L, d.name, el, kind);
-      });
-    }
-    L.report(s.expression, "notAValue", `\`${L.text(s.expression)}\` (${describe(xs)})`, "iterate over a list or an array");
-  });
 }
 
 interface LoopParts {
@@ -372,7 +290,7 @@ function lowerLoop(L: Lowerer, p: LoopParts): void {
     const entry = L.env;
     L.env = new Map(entry);
     const cond = L.b.block(() => {
-      let c = p.cond ? L.toBool(lowerExpr(L, p.cond)) : lit(true, bool);
+      let c = p.cond ? L.scalarCond(L.toBool(lowerExpr(L, p.cond))) : lit(true, bool);
       if (firstKey) c = L.or(L.atom(firstKey), c);
       if (brkKey) c = L.and(L.not(L.atom(brkKey)), c);
       if (returns) c = L.and(L.not(L.atom(fn.retKey!)), c);

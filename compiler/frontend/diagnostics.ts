@@ -33,7 +33,7 @@ export const MESSAGES = {
   classes: { code: "TSG1002", text: (what: string) => `${what} not supported; use plain functions over numbers` },
   nestedFunction: {
     code: "TSG1003",
-    text: (what: string) => `nested function ${what} is not supported (closures over local state); move it to module level and pass the values it reads as arguments`,
+    text: (what: string) => `nested function ${what} is not supported; write it as an arrow function (${q("const h = (z) => ...")}) or move it to module level`,
   },
   moduleMutation: {
     code: "TSG1003",
@@ -113,7 +113,8 @@ export const MESSAGES = {
   },
   structureChange: {
     code: "TSG1029",
-    text: (a: string, b: string) => `a variable holds ${a} on one path and ${b} on another; branches and loop iterations must keep one pytree structure`,
+    text: (name: string, a: string, b: string) =>
+      `${q(name)} holds ${a} on one path and ${b} on another (a branch or a loop iteration); keep one pytree structure (push onto lists only in loops with constant bounds, or once per iteration)`,
   },
   rankError: { code: "TSG1030", text: (what: string, detail: string) => `${q(what)} ${detail}` },
   axisRange: { code: "TSG1031", text: (axis: number, rank: number) => `axis ${axis} is out of range for an array of rank ${rank}; use an axis in [${-Math.max(rank, 1)}, ${Math.max(rank, 1) - 1}]` },
@@ -122,6 +123,7 @@ export const MESSAGES = {
   notAValue: { code: "TSG1034", text: (what: string, instead: string) => `${what} cannot be used here; ${instead}` },
   staticValue: { code: "TSG1035", text: (what: string) => `${what} must be known at compile time (a literal or a shape); pass a constant` },
   transformForm: { code: "TSG1036", text: (what: string) => `unsupported use of ${what}; write ${q("grad(f)(x)")} / ${q("grad(f, 1)(x, y)")} with ${q("f")} a module-level function or an arrow function` },
+  internalError: { code: "TSG1037", text: (msg: string) => `internal error while compiling this function (${msg}); please report it with the source` },
 } as const;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -19,6 +19,8 @@ export interface CompileOptions {
   fileName?: string; // for diagnostics
   /** Per function name: the pytree/array types of its arguments and captures (the runtime computes them from the values). */
   signatures?: Record<string, Signature>;
+  /** Compile only these functions (the others are still inlined where called); default: every top-level function. */
+  functions?: string[];
 }
 
 export interface FrontendResult {
@@ -58,6 +60,7 @@ export function compileSource(source: string, options: CompileOptions = {}): Fro
   }
   const mod = ModuleInfo.fromSourceFile(sf);
   for (const [name, fn] of mod.functions) {
+    if (options.functions && !options.functions.includes(name)) continue;
     const fsink = new DiagnosticSink(sf, file);
     const compiled = compileFunction(mod, name, fn, fsink, options.signatures?.[name]);
     sink.list.push(...fsink.list);

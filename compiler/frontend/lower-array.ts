@@ -60,10 +60,12 @@ export function memberValue(L: Lowerer, node: ts.Node, obj: Val, name: string): 
 
 /** An integer index as an i32 atom (JS numbers are truncated like a typed-array index would be). */
 export function toIndex(L: Lowerer, node: ts.Node, a: Atom): Atom {
-  if (a.type.rank !== 0) return L.report(node, "rankError", L.text(node), `is an index and must be a scalar, got a rank-${a.type.rank} array`);
+  // After an error the index is 0, so lowering goes on with well-typed IR.
+  if (a.type.rank !== 0) return (L.report(node, "rankError", L.text(node), `is an index and must be a scalar, got a rank-${a.type.rank} array`), lit(0, i32));
   if (a.type.dtype === "i32") return a;
+  if (a.kind === "lit" && Number.isNaN(a.value)) return lit(0, i32); // a placeholder of an error already reported
   if (isIntLit(a)) return lit(a.value, i32);
-  if (a.type.dtype === "bool") return L.report(node, "notAValue", "a boolean index", "index with an integer");
+  if (a.type.dtype === "bool") return (L.report(node, "notAValue", "a boolean index", "index with an integer"), lit(0, i32));
   return L.b.cast(a, "i32");
 }
 

@@ -98,6 +98,15 @@ function lowerMethod(L: Lowerer, call: ts.CallExpression, callee: ts.PropertyAcc
   const recv = stripParens(callee.expression);
   const obj = lowerValue(L, recv);
   const as = lowerArgs(L, call);
+  const slotKey = method === "push" && ts.isIdentifier(recv) ? L.scope.lookup(recv.text)?.key : undefined;
+  const slot = slotKey && L.pushSlots.get(slotKey);
+  if (slot && isAtom(obj) && as.length === 1) {
+    const v = expectAtom(L, call.arguments[0], as[0]);
+    if (v.type.rank !== 0) return L.report(call, "staticValue", "the number of pushes of arrays (a loop bound)");
+    const at = L.b.sub(slot.index, slot.lo); // pushes happen once per iteration, in order
+    L.env.set(slotKey!, L.b.prim("arr_set", [obj, at, L.b.cast(v, "f64")], undefined, recv.getText(L.mod.sf)));
+    return lit(NaN);
+  }
   if (obj.kind === "list" && method === "push") {
     const b = ts.isIdentifier(recv) ? L.scope.lookup(recv.text) : undefined;
     if (!b) return L.report(callee, "unsupportedSyntax", `\`${L.text(callee)}\``, "push onto a local list (`const xs = []; xs.push(v)`)");

@@ -1,5 +1,6 @@
-// Expressions → atoms. Every expression kind either lowers or reports a
-// diagnostic (and yields a NaN placeholder so lowering can continue).
+// Expressions → values: atoms (numbers, booleans, arrays) or pytrees (lists,
+// objects, function values; value.ts). Every expression kind either lowers or
+// reports a diagnostic (and yields a NaN placeholder so lowering can continue).
 
 import { ts } from "ts-morph";
 import { Names } from "../ir/names.js";

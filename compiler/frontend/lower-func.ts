@@ -129,7 +129,14 @@ export function compileFunction(mod: ModuleInfo, name: string, fn: FunctionLike,
     }
   const before = sink.count;
   L.inlineStack.push(name);
-  const result = lowerFunctionBody(L, name, fn, args);
+  let result: Val;
+  try {
+    result = lowerFunctionBody(L, name, fn, args);
+  } catch (e) {
+    // Placeholders left by a reported error can make a later primitive ill-typed: the report is what matters.
+    if (sink.count === before) L.report(fn.name ?? fn, "internalError", (e as Error).message);
+    return null;
+  }
   if (sink.count > before) return null;
   const func = eliminateDeadCode({ name, params: [...params, ...L.captureParams], body: { stmts: L.b.stmts, results: leaves(result) } });
   return { func, captures: [...L.captures.keys()], outTree: outTreeOf(result) };

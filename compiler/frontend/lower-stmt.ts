@@ -8,7 +8,8 @@ import { ts } from "ts-morph";
 import { isLit } from "../ir/builder.js";
 import { type Type, bool, f64, i32, lit } from "../ir/syntax.js";
 import { mayFallThrough, stripParens } from "./analysis.js";
-import { lowerBreak, lowerContinue, lowerDo, lowerFor, lowerForOf, lowerReturn, lowerWhile } from "./control.js";
+import { lowerBreak, lowerContinue, lowerDo, lowerFor, lowerReturn, lowerWhile } from "./control.js";
+import { lowerForOf } from "./unroll.js";
 import { indexWith, memberValue } from "./lower-array.js";
 import { lowerExpr, lowerValue } from "./lower-expr.js";
 import type { Lowerer } from "./lowerer.js";
@@ -41,6 +42,7 @@ export function lowerScoped(L: Lowerer, s: ts.Statement): void {
 
 /** `restIn`: the arm that falls through, into which the rest of the enclosing block is lowered. */
 function lowerIf(L: Lowerer, s: ts.IfStatement, restIn?: "then" | "else", rest?: () => void): void {
+  L.at = s; // where a bad condition is reported (this path bypasses lowerStmt)
   const cond = L.toBool(lowerExpr(L, s.expression));
   const after = (arm: "then" | "else") => {
     if (restIn === arm && rest) L.guarded(rest);

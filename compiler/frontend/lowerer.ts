@@ -56,6 +56,8 @@ export class Lowerer {
   defaultFloat: DType = "f64";
   /** Makes a function value of a local arrow function (nested transforms, transforms.ts); null when unsupported. */
   closure: (fn: ts.ArrowFunction | ts.FunctionExpression) => Val | null = () => null;
+  /** Lists pushed onto in a loop with a run-time trip count, now buffers: binding key → the slot this iteration writes. */
+  readonly pushSlots = new Map<string, { index: Var; lo: Atom }>();
   /** The statement being lowered, where errors found while joining branches are reported. */
   at: ts.Node | null = null;
   /** Names reserved for captures so they keep the module variable's exact name. */
@@ -148,7 +150,7 @@ export class Lowerer {
       // A leaf keeps the module variable's exact name (reserved up front); a pytree's leaves are named by path.
       if (t.kind === "leaf" && this.reserved.has(name)) {
         const p = { kind: "var", name, type: { dtype: t.type.dtype, rank: t.type.rank } } as Var;
-        if (t.type.rank === 0 && t.type.weak === false) this.strong.add(name);
+        if (t.type.rank === 0 && t.type.weak !== true) this.strong.add(name);
         this.captureParams.push(p);
         x = p;
       } else x = sigToVal(t, name, this.b.names, this.captureParams, this.strong);
@@ -178,6 +180,13 @@ export class Lowerer {
 
   toF64(a: Atom): Atom {
     return this.b.cast(a, "f64");
+  }
+
+  /** A branch or loop condition must be one boolean: an array is an error (jax: "truth value of an array is ambiguous"). */
+  scalarCond(c: Atom): Atom {
+    if (c.type.rank === 0) return c;
+    if (this.at) this.diags.report(this.at, "rankError", "condition", `is an array (rank ${c.type.rank}); reduce it first, e.g. \`np.sum(x) > 0\`, or select elementwise with \`np.where\``);
+    return lit(false, bool);
   }
 
   /** Truthiness of a number is `x != 0`; bools pass through. */
@@ -216,6 +225,7 @@ export class Lowerer {
    * the joined value of every binding that existed before the branch.
    */
   branch(cond: Atom, thenFn: () => Val[], elseFn: () => Val[], hint = "t"): Val[] {
+    cond = this.scalarCond(cond);
     const before = this.env;
     const arm = (f: () => Val[]) => {
       this.env = new Map(before);
@@ -259,7 +269,7 @@ export class Lowerer {
       if (a.kind === "undef" && c.kind !== "undef") a = this.placeholder(t.stmts, c);
       if (c.kind === "undef" && a.kind !== "undef") c = this.placeholder(e.stmts, a);
       if (!sameStructure(a, c)) {
-        this.mismatch(a, c);
+        this.mismatch(a, c, h);
         return a;
       }
       const cl = leaves(c);
@@ -279,14 +289,21 @@ export class Lowerer {
     if (sameType(a, b)) return a;
     if (a.rank === 0 && b.rank === 0) return joinType(a, b);
     if (a.rank !== b.rank) {
-      if (this.at) this.diags.report(this.at, "rankChange", name, a.rank, b.rank);
+      if (this.diags.count === 0) {
+        const n = name === "ret" ? "the returned value" : name;
+        if (this.at) this.diags.report(this.at, "rankChange", n, a.rank, b.rank);
+        else this.diags.reportAt(0, "rankChange", n, a.rank, b.rank);
+      }
       return a;
     }
     return { dtype: maxDtype(a.dtype, b.dtype), rank: a.rank };
   }
 
-  mismatch(a: Val, c: Val): void {
-    if (this.at) this.diags.report(this.at, "structureChange", describeVal(a), describeVal(c));
+  mismatch(a: Val, c: Val, name = "a variable"): void {
+    // After another error this is usually its echo (a placeholder value): report only the first cause.
+    if (this.diags.count > 0) return;
+    if (this.at) this.diags.report(this.at, "structureChange", name === "ret" ? "the returned value" : name, describeVal(a), describeVal(c));
+    else this.diags.reportAt(0, "structureChange", name, describeVal(a), describeVal(c));
   }
 
   /** A value of `like`'s structure and types, emitted into `stmts`, for an arm where the binding has no value yet. */

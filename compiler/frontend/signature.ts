@@ -10,7 +10,7 @@ import { type DType, type Var, v } from "../ir/syntax.js";
 import { stripParens } from "./analysis.js";
 import { type Val, NONE, dict, isAtom, isTree, list } from "./value.js";
 
-export type LeafType = { dtype: DType; rank: number; weak?: boolean }; // weak: a JS number (takes the dtype of arrays it meets)
+export type LeafType = { dtype: DType; rank: number; weak?: boolean }; // weak: a JS number (takes the dtype of arrays it meets); rank-0 leaves without it are strong
 export type SigTree =
   | { kind: "leaf"; type: LeafType }
   | { kind: "none" }
@@ -31,7 +31,7 @@ export function sigToVal(t: SigTree, name: string, names: Names, params: Var[], 
     case "leaf": {
       const x = v(names.fresh(name), { dtype: t.type.dtype, rank: t.type.rank });
       params.push(x);
-      if (t.type.rank === 0 && t.type.weak === false) strong.add(x.name);
+      if (t.type.rank === 0 && t.type.weak !== true) strong.add(x.name);
       return x;
     }
     case "none":
@@ -95,6 +95,11 @@ export function sigFromInitializer(init: ts.Expression | undefined, defaultFloat
       if (s) return leaf(s.bool ? "bool" : defaultFloat, s.rank);
     }
   }
+  // Objects and JS arrays are pytrees of what their entries are.
+  if (e && ts.isObjectLiteralExpression(e) && e.properties.every((p) => ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))))
+    return sortedDict(e.properties.map((p) => [((p as ts.PropertyAssignment).name as ts.Identifier).text, sigFromInitializer((p as ts.PropertyAssignment).initializer, defaultFloat)]));
+  if (e && ts.isArrayLiteralExpression(e) && e.elements.every((el) => !ts.isSpreadElement(el) && !ts.isOmittedExpression(el)))
+    return { kind: "list", items: e.elements.map((el) => sigFromInitializer(el, defaultFloat)) };
   if (e && ts.isNewExpression(e) && ts.isIdentifier(e.expression) && Object.hasOwn(TYPED_ARRAYS, e.expression.text)) return leaf(TYPED_ARRAYS[e.expression.text], 1);
   if (e && (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword)) return leaf("bool", 0, true);
   return leaf("f64", 0, true);

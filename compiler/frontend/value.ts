@@ -4,7 +4,7 @@
 // value before any `return` ran). Pytrees exist only at compile time: the IR
 // sees their leaves, depth-first.
 
-import type { Atom, Type } from "../ir/syntax.js";
+import type { Atom } from "../ir/syntax.js";
 
 export interface ListVal {
   readonly kind: "list";
@@ -91,8 +91,4 @@ export function describe(x: Val): string {
     default:
       return "a function";
   }
-}
-
-export function typeOfAtom(a: Atom): Type {
-  return a.type;
 }

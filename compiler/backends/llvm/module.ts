@@ -124,7 +124,7 @@ export class LLModule {
 
   // ---- constants --------------------------------------------------------------------
   f(type: LType, x: number): Value {
-    return this.L.ConstantFP.get(type, x);
+    try { return this.L.ConstantFP.get(type, x); } catch (e) { throw new Error(`LLVM constant ${x} (${type.isFloatTy() ? "f32" : type.isDoubleTy() ? "f64" : "non-float"}): ${(e as Error).message}`); }
   }
   int32(x: number): Value {
     return this.b.getInt32(x | 0);
