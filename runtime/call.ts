@@ -106,7 +106,12 @@ function runWithArrays(kernel: Kernel, inst: Instance, leaves: unknown[]): unkno
   const flat = kernel.invoke(args);
   const out: unknown[] = [];
   let j = 0;
-  for (const r of inst.func.body.results) {
+  for (const [k, r] of inst.func.body.results.entries()) {
+    if (inst.typedResults?.[k] && r.type.rank === 1) {
+      out.push(flat[j]);
+      j += 2;
+      continue;
+    }
     if (r.type.rank === 0) {
       out.push(r.type.dtype === "bool" ? flat[j++] !== 0 : flat[j++]);
       continue;

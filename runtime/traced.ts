@@ -16,6 +16,8 @@ export interface Instance {
   readonly func: Func;
   /** Structure of the outputs; its leaves are the func's results in order. */
   readonly out: TreeDef;
+  /** Results returned as plain typed arrays (gradients of typed-array inputs), not NDArrays. */
+  readonly typedResults?: boolean[];
 }
 
 export interface Traced {

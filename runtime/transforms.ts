@@ -95,12 +95,16 @@ function gradTraced(t: Traced, argnums: number | number[] | undefined, opts: Gra
     const auxPos = auxIdx.map((_, j) => (withValue ? 1 : 0) + j);
     const gradTree = tuple ? list(nums.map((k) => sig.defs[k])) : sig.defs[nums[0]];
     const auxTree = hasAux ? (inner.out as { items: TreeDef[] }).items[1] : LEAF;
+    // gradients of typed-array inputs come back as the same typed-array class
+    const typedGrads = leaves.map((l) => sig.leaves[l].kind === "typed");
     if (withValue) {
       const order = hasAux ? [0, ...auxPos, ...gradIdx] : [0, ...gradIdx];
-      return { func: pick(g, order), out: list([hasAux ? list([LEAF, auxTree]) : LEAF, gradTree]) };
+      const typedResults = [...order.slice(0, order.length - gradIdx.length).map(() => false), ...typedGrads];
+      return { func: pick(g, order), out: list([hasAux ? list([LEAF, auxTree]) : LEAF, gradTree]), typedResults };
     }
     const order = hasAux ? [...gradIdx, ...auxPos] : gradIdx;
-    return { func: pick(g, order), out: hasAux ? list([gradTree, auxTree]) : gradTree };
+    const typedResults = hasAux ? [...typedGrads, ...auxPos.map(() => false)] : typedGrads;
+    return { func: pick(g, order), out: hasAux ? list([gradTree, auxTree]) : gradTree, typedResults };
   });
   return { name: `${who}(${t.name})`, arity: t.arity, paramNames: t.paramNames, captures: t.captures, instantiate };
 }

@@ -185,7 +185,9 @@ export class Lowerer {
   /** A branch or loop condition must be one boolean: an array is an error (jax: "truth value of an array is ambiguous"). */
   scalarCond(c: Atom): Atom {
     if (c.type.rank === 0) return c;
-    if (this.at) this.diags.report(this.at, "rankError", "condition", `is an array (rank ${c.type.rank}); reduce it first, e.g. \`np.sum(x) > 0\`, or select elementwise with \`np.where\``);
+    const detail = `is an array (rank ${c.type.rank}); reduce it first, e.g. \`np.sum(x) > 0\`, or select elementwise with \`np.where\``;
+    if (this.at) this.diags.report(this.at, "rankError", "condition", detail);
+    else this.diags.reportAt(0, "rankError", "condition", detail);
     return lit(false, bool);
   }
 
