@@ -27,7 +27,26 @@ export function callTraced(t: Traced, args: unknown[], who: string): unknown {
   if (caps.length === 0 && args.every((a) => typeof a === "number")) return callScalars(t, args as number[], who);
   const sig = signatureOf([...args, caps], who, t.paramNames);
   const { inst, kernel } = compiledFor(t, sig);
-  return unflatten(inst.out, runWithArrays(kernel, inst, sig.values));
+  let results: unknown[];
+  try {
+    results = runWithArrays(kernel, inst, sig.values);
+  } catch (e) {
+    // kernels check every shape and index; say which arguments had which shapes
+    if (!/out of bounds|index/i.test(String((e as Error).message))) throw e;
+    const shapes = sig.defs.slice(0, t.arity).flatMap((d, k) => {
+      const paths = leafPaths(d, t.paramNames[k] ?? `args[${k}]`);
+      return paths.map((p) => p);
+    });
+    const described = sig.values.slice(0, shapes.length).map((v, k) => `${shapes[k]}: ${shapeOf(v)}`).join(", ");
+    throw new RangeError(`${who}: ${t.name}: the argument shapes do not fit together (${described}): a broadcast, a matmul, a reshape or an index does not match (${(e as Error).message})`);
+  }
+  return unflatten(inst.out, results);
+}
+
+function shapeOf(v: unknown): string {
+  if (v instanceof NDArray) return `[${v.shape.join(", ")}]`;
+  if (ArrayBuffer.isView(v)) return `[${(v as Float64Array).length}]`;
+  return "scalar";
 }
 
 /** Per traced function and signature: its IR (checked against the signature once) and its kernel. */

@@ -91,3 +91,17 @@ describe.each(backends)("kernels on the %s backend", (backend) => {
     want.forEach((w, k) => expect(g.data[k]).toBeCloseTo(w, 12));
   });
 });
+
+describe.each(backends)("bad input at the boundary, %s backend", (backend) => {
+  beforeAll(() => setBackend(backend));
+
+  it("shapes that do not fit name the arguments and their shapes (and nothing is read out of bounds)", () => {
+    expect(() => grad(kernels.project)(np.array([1, 2, 3, 4]), np.array([[1, 2, 3], [4, 5, 6]]))).toThrow(
+      "grad: grad(project): the argument shapes do not fit together (W: [4], X: [2, 3])",
+    );
+  });
+
+  it("a leaf that is not a number or an array names its path", () => {
+    expect(() => grad(kernels.project)({ layers: [{ W: 1 }, { W: "x" }] }, 1)).toThrow('grad: W.layers[1].W: expected a number, an array or a pytree of them, got string "x"');
+  });
+});
