@@ -45,6 +45,14 @@ export function compilerVersion(): string {
       break;
     }
   }
+  // a build from `npm install`/`npm run build` carries a stamp; sources run directly (tests) are fingerprinted file by file
+  // (a stamp older than the compiled files means they were rebuilt without it: fingerprint them instead)
+  const stamp = join(root, "BUILD_STAMP");
+  if (existsSync(stamp)) {
+    const t = statSync(stamp).mtimeMs;
+    const probes = [join(here, "call.js"), join(root, "compiler", "frontend", "index.js"), join(root, "compiler", "ad", "vjp.js")];
+    if (probes.every((p) => !existsSync(p) || statSync(p).mtimeMs <= t)) return (version = `${pkg}+${readFileSync(stamp, "utf8").trim()}`);
+  }
   const h = createHash("sha256");
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
