@@ -16,7 +16,7 @@ export interface FrontendModule {
   compileFunctionSourceTyped(src: string, signature?: Signature): { func: Func; outTree: OutTree };
   compileSource(
     source: string,
-    options: { fileName?: string; signatures?: Record<string, Signature> },
+    options: { fileName?: string; signatures?: Record<string, Signature>; functions?: string[] },
   ): { funcs: Map<string, Func>; outTrees: Map<string, OutTree>; diagnostics: { code: string; line: number; col: number; message: string; file: string }[] };
   formatDiagnostic(d: { code: string; line: number; col: number; message: string; file: string }): string;
 }
@@ -24,7 +24,8 @@ export interface FrontendModule {
 export function runFrontend(fe: FrontendModule, req: FrontendRequest): { func: Func; outTree: OutTree } {
   if (req.fileName === undefined) return fe.compileFunctionSourceTyped(req.source, req.signature);
   const name = req.name!;
-  const r = fe.compileSource(req.source, { fileName: req.fileName, signatures: req.signature ? { [name]: req.signature } : undefined });
+  // only `name` is compiled (the functions it calls are inlined): others need not compile for this call
+  const r = fe.compileSource(req.source, { fileName: req.fileName, signatures: req.signature ? { [name]: req.signature } : undefined, functions: [name] });
   const func = r.funcs.get(name);
   if (!func) {
     const mine = r.diagnostics.map(fe.formatDiagnostic).join("\n");

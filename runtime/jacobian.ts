@@ -27,7 +27,7 @@ import { type Atom, BUFFER_PRIMS, type DType, type Func, type Stmt, type Var, i3
 import { type TreeDef, leafCount, leafPaths } from "./pytree.js";
 import type { CallSig } from "./signature.js";
 import { type Instance, type Traced, perSignature } from "./traced.js";
-import { callable, trace } from "./transforms.js";
+import { callable, leafRange, normalizeArgnums, trace } from "./transforms.js";
 
 type Fn = (...args: any[]) => any;
 type Mode = "fwd" | "rev";
@@ -50,25 +50,6 @@ export function hessian(f: Fn, argnums?: number | number[]): Fn {
   const h = jacfwd(jacrev(f, argnums), argnums);
   const t = trace(h, "hessian");
   return callable({ ...t, name: `hessian(${trace(f, "hessian").name})` }, "hessian");
-}
-
-function normalizeArgnums(t: Traced, argnums: number | number[] | undefined, who: string): { nums: number[]; tuple: boolean } {
-  const tuple = Array.isArray(argnums);
-  const nums = argnums === undefined ? [0] : Array.isArray(argnums) ? argnums : [argnums];
-  if (tuple && nums.length === 0) throw new RangeError(`${who}(${t.name}): argnums must not be empty`);
-  for (const k of nums) {
-    if (!Number.isInteger(k) || k < 0 || k >= t.arity) {
-      throw new RangeError(`${who}(${t.name}): argnums ${k} is out of range for a function of ${t.arity} positional argument${t.arity === 1 ? "" : "s"}`);
-    }
-  }
-  return { nums, tuple };
-}
-
-/** Leaf positions of positional argument k among the IR's parameters. */
-function leafRange(sig: CallSig, k: number): number[] {
-  let start = 0;
-  for (let j = 0; j < k; j++) start += leafCount(sig.defs[j]);
-  return Array.from({ length: leafCount(sig.defs[k]) }, (_, i) => start + i);
 }
 
 /** Replaces every leaf of `def` by `sub`: the output structure whose leaves are input structures. */

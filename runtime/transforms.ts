@@ -30,7 +30,7 @@ export function callable(t: Traced, who: string): (...args: any[]) => any {
   return attach((...args: unknown[]) => callTraced(t, args, who), t);
 }
 
-function normalizeArgnums(t: Traced, argnums: number | number[] | undefined, who: string): { nums: number[]; tuple: boolean } {
+export function normalizeArgnums(t: Traced, argnums: number | number[] | undefined, who: string): { nums: number[]; tuple: boolean } {
   const tuple = Array.isArray(argnums);
   const nums = argnums === undefined ? [0] : Array.isArray(argnums) ? argnums : [argnums];
   if (tuple && nums.length === 0) throw new RangeError(`${who}(${t.name}): argnums must not be empty`);
@@ -43,7 +43,7 @@ function normalizeArgnums(t: Traced, argnums: number | number[] | undefined, who
 }
 
 /** Leaf positions of positional argument k in the flattened parameters. */
-function leafRange(sig: CallSig, k: number): number[] {
+export function leafRange(sig: CallSig, k: number): number[] {
   let start = 0;
   for (let j = 0; j < k; j++) start += leafCount(sig.defs[j]);
   return Array.from({ length: leafCount(sig.defs[k]) }, (_, i) => start + i);

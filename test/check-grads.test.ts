@@ -12,35 +12,14 @@ import { type Func, type Type, lit } from "../compiler/ir/syntax.js";
 import { NDArray } from "../runtime/ndarray.js";
 import { checkGrads, np, setBackend, useFrontend } from "../runtime/index.js";
 import { bind } from "../runtime/internal.js";
+import { W, b, boundLoss, f32, inputs, targets } from "./helpers/tutorial-loss.js";
 import { type Traced, attach, noCaptures } from "../runtime/traced.js";
 import { normalRng, treeAdd, treeMap, treeScale, treeVdot } from "../runtime/tree-math.js";
 
 const backends = nativeAvailable().ok ? (["js", "native"] as const) : (["js"] as const);
 
-// the tutorial's logistic loss in float32, as in test/runtime-arrays.test.ts
-const f32 = (xs: number[], shape = [xs.length]) => new NDArray(Float32Array.from(xs), shape, "float32");
-const inputs = f32([0.52, 1.12, 0.77, 0.88, -1.08, 0.15, 0.52, 0.06, -1.3, 0.74, -2.49, 1.39], [4, 3]);
-const targets = new NDArray(Uint8Array.from([1, 1, 0, 1]), [4], "bool");
-const W = f32([-0.3683878481388092, -2.275688886642456, 0.011447565630078316]);
-const b = 0.8535516262054443;
-function lossIR(): Func {
-  const B = new Builder();
-  const w = B.fresh("W", { dtype: "f32", rank: 1 });
-  const bb = B.fresh("b", { dtype: "f32", rank: 0 });
-  const x = B.fresh("inputs", { dtype: "f32", rank: 2 });
-  const t = B.fresh("targets", { dtype: "bool", rank: 1 });
-  const c = (v: number) => lit(v, { dtype: "f32", rank: 0 });
-  const z = B.add(B.prim("matmul", [x, w]), bb);
-  const p = B.mul(c(0.5), B.add(B.prim("tanh", [B.div(z, c(2))]), c(1)));
-  const tf = B.cast(t, "f32");
-  const probs = B.add(B.mul(p, tf), B.mul(B.sub(c(1), p), B.sub(c(1), tf)));
-  const loss = B.neg(B.prim("reduce_sum", [B.prim("log", [probs])], { axes: [] }));
-  return { name: "loss", params: [w, bb, x, t], body: { stmts: B.stmts, results: [loss] } };
-}
-function loss(_W: unknown, _b: unknown): number {
-  throw new Error("runs through its IR");
-}
-bind(loss, lossIR(), null, 2, ["inputs", "targets"], () => [inputs, targets]);
+// the tutorial's logistic loss in float32
+const loss = boundLoss();
 
 /** params ↦ [sum(sin(params.w) · params.s), params.w · params.s] (a dict argument, a tuple output). */
 function pytreeFn(): (...args: any[]) => any {

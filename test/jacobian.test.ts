@@ -14,6 +14,7 @@ import { verifyFunc } from "../compiler/ir/verify.js";
 import { NDArray } from "../runtime/ndarray.js";
 import { grad, hessian, jacfwd, jacrev, jit, setBackend, useFrontend } from "../runtime/index.js";
 import { bind } from "../runtime/internal.js";
+import { boundLoss, f32, inputs, targets } from "./helpers/tutorial-loss.js";
 import { callSig } from "../runtime/signature.js";
 import type { TreeDef } from "../runtime/pytree.js";
 import { type Traced, attach, noCaptures, tracedOf } from "../runtime/traced.js";
@@ -112,24 +113,8 @@ const pytreeIn = irFn(
 /** A @ A */
 const matsq = irFn(build("matsq", [["A", F64(2)]], (b, A) => [b.prim("matmul", [A, A])]), 1);
 
-// the tutorial's logistic loss in float32, as in test/runtime-arrays.test.ts
-const f32 = (xs: number[], shape = [xs.length]) => new NDArray(Float32Array.from(xs), shape, "float32");
-const inputs = f32([0.52, 1.12, 0.77, 0.88, -1.08, 0.15, 0.52, 0.06, -1.3, 0.74, -2.49, 1.39], [4, 3]);
-const targets = new NDArray(Uint8Array.from([1, 1, 0, 1]), [4], "bool");
-function lossIR(): Func {
-  const c = (v: number) => lit(v, { dtype: "f32", rank: 0 });
-  return build("loss", [["W", { dtype: "f32", rank: 1 }], ["b", { dtype: "f32", rank: 0 }], ["inputs", { dtype: "f32", rank: 2 }], ["targets", { dtype: "bool", rank: 1 }]], (B, w, bb, x, t) => {
-    const z = B.add(B.prim("matmul", [x, w]), bb);
-    const p = B.mul(c(0.5), B.add(B.prim("tanh", [B.div(z, c(2))]), c(1)));
-    const tf = B.cast(t, "f32");
-    const probs = B.add(B.mul(p, tf), B.mul(B.sub(c(1), p), B.sub(c(1), tf)));
-    return [B.neg(B.prim("reduce_sum", [B.prim("log", [probs])], { axes: [] }))];
-  });
-}
-function loss(_W: unknown, _b: unknown): number {
-  throw new Error("runs through its IR");
-}
-bind(loss, lossIR(), null, 2, ["inputs", "targets"], () => [inputs, targets]);
+// the tutorial's logistic loss in float32
+const loss = boundLoss();
 
 beforeAll(() => useFrontend(frontend));
 

@@ -17,6 +17,7 @@ import { lowerArrays } from "../compiler/passes/lower-arrays.js";
 import { NDArray } from "../runtime/ndarray.js";
 import { grad, setBackend, valueAndGrad } from "../runtime/index.js";
 import { bind } from "../runtime/internal.js";
+import { boundLoss } from "./helpers/tutorial-loss.js";
 
 interface DotCase {
   name: string;
@@ -123,28 +124,7 @@ const targets = new NDArray(Uint8Array.from([1, 1, 0, 1]), [4], "bool");
 const W = f32(fromBits(T.W));
 const b = fromBits(T.b)[0];
 
-/** loss(W, b) = -sum(log(p * t + (1 - p) * (1 - t))), p = 0.5 * (tanh((inputs @ W + b) / 2) + 1) */
-function lossIR(): Func {
-  const B = new Builder();
-  const w = B.fresh("W", { dtype: "f32", rank: 1 });
-  const bb = B.fresh("b", { dtype: "f32", rank: 0 });
-  const x = B.fresh("inputs", { dtype: "f32", rank: 2 });
-  const t = B.fresh("targets", { dtype: "bool", rank: 1 });
-  const c = (value: number) => lit(value, { dtype: "f32", rank: 0 });
-  const z = B.add(B.prim("matmul", [x, w]), bb);
-  const p = B.mul(c(0.5), B.add(B.prim("tanh", [B.div(z, c(2))]), c(1)));
-  const tf = B.cast(t, "f32");
-  const probs = B.add(B.mul(p, tf), B.mul(B.sub(c(1), p), B.sub(c(1), tf)));
-  const loss = B.neg(B.prim("reduce_sum", [B.prim("log", [probs])], { axes: [] }));
-  const f = { name: "loss", params: [w, bb, x, t], body: { stmts: B.stmts, results: [loss] } };
-  verifyFunc(f);
-  return f;
-}
-
-function loss(_W: unknown, _b: unknown): number {
-  throw new Error("runs through its IR");
-}
-bind(loss, lossIR(), null, 2, ["inputs", "targets"], () => [inputs, targets]);
+const loss = boundLoss({ inputs, targets });
 
 function tanhIR(): Func {
   const B = new Builder();

@@ -62,11 +62,12 @@ export function compileSource(source: string, options: CompileOptions = {}): Fro
   for (const [name, fn] of mod.functions) {
     if (options.functions && !options.functions.includes(name)) continue;
     const fsink = new DiagnosticSink(sf, file);
-    const compiled = compileFunction(mod, name, fn, fsink, options.signatures?.[name]);
+    const captured: string[] = [];
+    const compiled = compileFunction(mod, name, fn, fsink, options.signatures?.[name], captured);
     sink.list.push(...fsink.list);
+    result.captures.set(name, captured);
     if (compiled) {
       result.funcs.set(name, compiled.func);
-      result.captures.set(name, compiled.captures);
       result.outTrees.set(name, compiled.outTree);
     }
   }

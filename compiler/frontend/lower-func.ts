@@ -108,8 +108,12 @@ export interface CompiledFunction {
   outTree: OutTree;
 }
 
-/** Compiles one top-level function; null when it has diagnostics (they are in `sink`). */
-export function compileFunction(mod: ModuleInfo, name: string, fn: FunctionLike, sink: DiagnosticSink, sig?: Signature): CompiledFunction | null {
+/**
+ * Compiles one top-level function; null when it has diagnostics (they are in
+ * `sink`). `captured` receives the module values it reads either way (the
+ * runtime passes them to its per-signature compiles).
+ */
+export function compileFunction(mod: ModuleInfo, name: string, fn: FunctionLike, sink: DiagnosticSink, sig?: Signature, captured: string[] = []): CompiledFunction | null {
   const names = new Names();
   const L = new Lowerer(mod, sink, names);
   enableClosures(L);
@@ -135,8 +139,10 @@ export function compileFunction(mod: ModuleInfo, name: string, fn: FunctionLike,
   } catch (e) {
     // Placeholders left by a reported error can make a later primitive ill-typed: the report is what matters.
     if (sink.count === before) L.report(fn.name ?? fn, "internalError", (e as Error).message);
+    captured.push(...L.captures.keys());
     return null;
   }
+  captured.push(...L.captures.keys());
   if (sink.count > before) return null;
   const func = eliminateDeadCode({ name, params: [...params, ...L.captureParams], body: { stmts: L.b.stmts, results: leaves(result) } });
   return { func, captures: [...L.captures.keys()], outTree: outTreeOf(result) };

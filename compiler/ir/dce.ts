@@ -1,11 +1,13 @@
 // Dead-code elimination: drops statements none of whose results is used.
 // Every primitive is pure, so this is always safe. Transforms emit partial
-// derivatives for every argument and let this pass remove the unused ones.
+// derivatives for every argument and let this pass remove the unused ones;
+// the array lowering emits index arithmetic generously and keeps its shape
+// checks (which produce nothing anyone reads) with `keep`.
 
 import { innerBlocks, stmtOperands } from "./analysis.js";
 import type { Block, Func, Stmt } from "./syntax.js";
 
-export function dce(f: Func): Func {
+export function dce(f: Func, keep: (s: Stmt) => boolean = () => false): Func {
   for (;;) {
     const used = new Set<string>();
     const mark = (blk: Block) => {
@@ -19,7 +21,7 @@ export function dce(f: Func): Func {
     let removed = 0;
     const sweep = (blk: Block): Block => ({
       stmts: blk.stmts.filter((s) => {
-        if (s.outs.some((o) => used.has(o.name))) return true;
+        if (keep(s) || s.outs.some((o) => used.has(o.name))) return true;
         removed++;
         return false;
       }).map(sweepInside),

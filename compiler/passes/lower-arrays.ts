@@ -26,7 +26,7 @@ import type { Atom, Block, Func, PrimStmt, Stmt, Type, Var } from "../ir/syntax.
 import { i32, isArrayPrim, isElementwise, lit, v } from "../ir/syntax.js";
 import { type Value, broadcastChecked, isArr, lowerArrayPrim } from "./array-ops.js";
 import { bufferArr, computes, mapArr, materialize } from "./fuse.js";
-import { dceKeeping } from "./dce.js";
+import { dce } from "../ir/dce.js";
 import { type Arr, broadcastDims, bufType, checkOutputs, scope } from "./shapes.js";
 
 export function lowerArrays(f: Func): Func {
@@ -85,7 +85,8 @@ class ArrayLowerer {
     for (const s of f.body.stmts) this.stmt(s, f.body);
     const results = f.body.results.flatMap((r) => this.flatten(r));
     const checks = checkOutputs(b);
-    return dceKeeping({ name: f.name, params, body: { stmts: b.stmts, results } }, (s) => s.kind === "if" && s.outs.length === 1 && checks.has(s.outs[0].name));
+    // shape checks are kept: they produce no value anyone reads
+    return dce({ name: f.name, params, body: { stmts: b.stmts, results } }, (s) => s.kind === "if" && s.outs.length === 1 && checks.has(s.outs[0].name));
   }
 
   // ---- values --------------------------------------------------------------------------
