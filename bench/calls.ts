@@ -8,12 +8,20 @@ import type { Backend } from "../runtime/kernels.js";
 export const f = (x: number, y: number) => x * y + Math.sin(x) * Math.cos(y);
 const handGrad = (x: number, y: number) => y + Math.cos(x) * Math.cos(y);
 
+/**
+ * ns per call of `fn`. Each measurement gets its own loop (a fresh function),
+ * so one call site never sees several targets: V8 would make it polymorphic
+ * and slow down whichever target is measured later.
+ */
 function nsPerCall(fn: (x: number, y: number) => number, n = 2_000_000): number {
-  let acc = 0;
-  for (let k = 0; k < 200_000; k++) acc += fn(k * 1e-6, 0.5); // warm up
-  const t0 = process.hrtime.bigint();
-  for (let k = 0; k < n; k++) acc += fn(k * 1e-6, 0.5);
-  const ns = Number(process.hrtime.bigint() - t0) / n;
+  const loop = new Function(
+    "fn",
+    "n",
+    "let acc = 0; const t0 = performance.now(); for (let k = 0; k < n; k++) acc += fn(k * 1e-6, 0.5);" +
+      "return [((performance.now() - t0) * 1e6) / n, acc];",
+  ) as (f: typeof fn, n: number) => [number, number];
+  loop(fn, 200_000); // warm up (and let V8 optimise the loop before it is timed)
+  const [ns, acc] = loop(fn, n);
   if (!Number.isFinite(acc)) throw new Error("benchmark result is not finite");
   return ns;
 }
