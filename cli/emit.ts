@@ -8,6 +8,7 @@ import { emitTs } from "../compiler/backends/ts/index.js";
 import { formatDiagnostic } from "../compiler/frontend/diagnostics.js";
 import { compileSource } from "../compiler/frontend/index.js";
 import { printFunc } from "../compiler/ir/print.js";
+import { lowerArrays } from "../compiler/passes/lower-arrays.js";
 import type { Func } from "../compiler/ir/syntax.js";
 
 export interface EmitOptions {
@@ -36,6 +37,7 @@ export function emit(source: string, fileName: string, o: EmitOptions): { ok: tr
   if (o.grad) g = gradFunc(f, { argnums, keep: [] }, `${o.fn}_grad`);
   if (o.jvp) g = jvpOf(f, argnums, `${o.fn}_jvp`);
   if (o.ir) return { ok: true, text: printFunc(g) };
-  if (o.llvm) return { ok: true, text: emitLLVMText([g]) };
+  // LLVM sees functions after the array lowering, as the runtime compiles them
+  if (o.llvm) return { ok: true, text: emitLLVMText([lowerArrays(g)]) };
   return { ok: true, text: emitTs(g) };
 }
