@@ -7,7 +7,7 @@ import type { Func } from "../compiler/ir/syntax.js";
 import type { OutTree, Signature, SigTree } from "../compiler/frontend/signature.js";
 import { hashKey, readCache, writeCache } from "./disk-cache.js";
 import { frontendCall } from "./source.js";
-import type { TreeDef } from "./pytree.js";
+import { type TreeDef, leafPaths } from "./pytree.js";
 import { type CallSig, defaultFloat } from "./signature.js";
 import type { Instance } from "./traced.js";
 
@@ -65,7 +65,17 @@ export function specialize(source: string, fileName: string | undefined, name: s
   let r: { func: Func; outTree: OutTree };
   if (cached) r = JSON.parse(cached);
   else {
-    r = frontendCall({ source, fileName, name, signature });
+    try {
+      r = frontendCall({ source, fileName, name, signature });
+    } catch (e) {
+      // say which arguments (paths, dtypes, ranks) the function was asked to compile for
+      const described = sig.defs
+        .slice(0, arity)
+        .flatMap((d, k) => leafPaths(d, `args[${k}]`))
+        .map((path, j) => `${path}: ${sig.leaves[j].type.dtype}${sig.leaves[j].type.rank ? ` rank ${sig.leaves[j].type.rank}` : " scalar"}`)
+        .join(", ");
+      throw new TypeError(`${name} does not compile for these arguments (${described}):\n${(e as Error).message}`);
+    }
     writeCache(file, JSON.stringify(r));
   }
   const inst = { func: r.func, out: toTreeDef(r.outTree) };

@@ -101,6 +101,12 @@ describe.each(backends)("bad input at the boundary, %s backend", (backend) => {
     );
   });
 
+  it("a rank the function cannot take names the arguments, their ranks and the operation", () => {
+    expect(() => grad(kernels.project)(np.zeros([2, 2, 2]), np.ones([2, 2]))).toThrow(
+      /project does not compile for these arguments \(args\[0\]: f64 rank 3, args\[1\]: f64 rank 2\):\n.*error TSG1030: `np.dot`/,
+    );
+  });
+
   it("a leaf that is not a number or an array names its path", () => {
     expect(() => grad(kernels.project)({ layers: [{ W: 1 }, { W: "x" }] }, 1)).toThrow('grad: W.layers[1].W: expected a number, an array or a pytree of them, got string "x"');
   });
