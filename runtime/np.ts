@@ -10,6 +10,7 @@ import type { Atom, Attrs, DType, ElementwisePrim } from "../compiler/ir/syntax.
 import { i32, lit } from "../compiler/ir/syntax.js";
 import { NDArray } from "./ndarray.js";
 import { evalTraced } from "./eager.js";
+import { EAGER_NP, eagerNp } from "./np-eager.js";
 import { type CallSig, defaultFloat, promote } from "./signature.js";
 import { attach, noCaptures, perSignature } from "./traced.js";
 
@@ -187,3 +188,8 @@ Object.assign(np, {
   dot: npOp("dot", 2, (b, [x, y]) => (x.type.rank === 0 || y.type.rank === 0 ? b.mul(x, y) : b.prim("matmul", [x, y]))),
   sum: npOp("sum", 1, (b, [x]) => b.prim("reduce_sum", [x], { axes: [] })),
 });
+
+// everything else of jax.numpy that compiled code has, through the front end (np-eager.ts)
+for (const name of EAGER_NP) {
+  if (!(name in np)) np[name] = (...args: unknown[]) => eagerNp(name, args);
+}

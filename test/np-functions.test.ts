@@ -92,3 +92,19 @@ for (const x64 of [true, false]) {
     }
   });
 }
+
+describe("np outside compiled code (eager, through the same front-end table)", () => {
+  it("reductions, shapes, joins and constructors give numpy's values", () => {
+    config.update("enableX64", true);
+    const x = np.array([[1, 2, 3], [4, 5, 6]]);
+    expect(np.mean(x, 1, true).toJSON()).toEqual([[2], [5]]);
+    expect(np.max(x)).toBe(6);
+    expect(np.argmin(x, 1).toJSON()).toEqual([0, 0]);
+    expect(np.transpose(x).toJSON()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(np.reshape(x, [3, 2]).toJSON()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(np.concatenate([x, x], 0).shape).toEqual([4, 3]);
+    expect(np.logsumexp(x)).toBeCloseTo(Math.log([1, 2, 3, 4, 5, 6].reduce((s, v) => s + Math.exp(v), 0)), 12);
+    expect(np.arange(4).toJSON()).toEqual([0, 1, 2, 3]);
+    expect(np.clip(x, 2, 5).toJSON()).toEqual([[2, 2, 3], [4, 5, 5]]);
+  });
+});
