@@ -6,7 +6,7 @@
 import { gradFunc, jvpOf, vjpOf } from "../compiler/ad/grad.js";
 import type { Func } from "../compiler/ir/syntax.js";
 import { isFloat } from "../compiler/ir/syntax.js";
-import { callTraced, prepareTraced, signatureOf } from "./call.js";
+import { callTraced, signatureOf } from "./call.js";
 import { type TreeDef, leafCount, leafPaths } from "./pytree.js";
 import { type CallSig, describe } from "./signature.js";
 import { traceSource } from "./source.js";
@@ -185,4 +185,3 @@ export function vjp(f: (...args: any[]) => any, ...primals: unknown[]): [unknown
   return [value, vjpFn];
 }
 
-export { prepareTraced };

@@ -324,7 +324,7 @@ export interface VjpOptions {
   seeds?: (number | null)[];
   /** Also return the primal results, before the adjoints. */
   keepPrimal?: boolean;
-  /** Extra primal results to return (by result index), e.g. the aux output of `hasAux`. */
+  /** Name of the function built. */
   name?: string;
 }
 
