@@ -25,19 +25,39 @@ export function callTraced(t: Traced, args: unknown[], who: string): unknown {
   }
   const caps = t.captures();
   if (caps.length === 0 && args.every((a) => typeof a === "number")) return callScalars(t, args as number[], who);
-  const sig = signatureOf([...args, caps], who, t.paramNames);
-  const { inst, kernel } = compiledFor(t, sig);
+  // arguments that are all numbers and arrays (no pytrees): find the kernel without building a signature
+  const fast = flatKey(args, caps);
+  let entry = fast === null ? undefined : flatCache.get(t)?.get(fast);
+  let sig: CallSig | undefined;
+  let values: unknown[];
+  if (entry) values = caps.length ? [...args, ...caps] : args;
+  else {
+    sig = signatureOf([...args, caps], who, t.paramNames);
+    entry = compiledFor(t, sig);
+    values = sig.values;
+    if (fast !== null) {
+      let m = flatCache.get(t);
+      if (!m) flatCache.set(t, (m = new Map()));
+      m.set(fast, entry);
+    }
+  }
+  const { inst, kernel } = entry;
+  if (kernel.backend !== currentBackend()) {
+    flatCache.delete(t);
+    return callTraced(t, args, who);
+  }
   let results: unknown[];
   try {
-    results = runWithArrays(kernel, inst, sig.values);
+    results = runWithArrays(kernel, inst, values);
   } catch (e) {
     // kernels check every shape and index; say which arguments had which shapes
     if (!/out of bounds|index/i.test(String((e as Error).message))) throw e;
+    sig ??= signatureOf([...args, caps], who, t.paramNames);
     const shapes = sig.defs.slice(0, t.arity).flatMap((d, k) => {
       const paths = leafPaths(d, t.paramNames[k] ?? `args[${k}]`);
       return paths.map((p) => p);
     });
-    const described = sig.values.slice(0, shapes.length).map((v, k) => `${shapes[k]}: ${shapeOf(v)}`).join(", ");
+    const described = values.slice(0, shapes.length).map((v, k) => `${shapes[k]}: ${shapeOf(v)}`).join(", ");
     throw new RangeError(`${who}: ${t.name}: the argument shapes do not fit together (${described}): a broadcast, a matmul, a reshape or an index does not match (${(e as Error).message})`);
   }
   return unflatten(inst.out, results);
@@ -47,6 +67,28 @@ function shapeOf(v: unknown): string {
   if (v instanceof NDArray) return `[${v.shape.join(", ")}]`;
   if (ArrayBuffer.isView(v)) return `[${(v as Float64Array).length}]`;
   return "scalar";
+}
+
+/** Per traced function, for flat arguments: the kernel by the kinds of the arguments (flatKey). */
+const flatCache = new WeakMap<Traced, Map<string, { inst: Instance; kernel: Kernel }>>();
+
+const ND_CODE: Record<string, string> = { float64: "d", float32: "f", int32: "i", bool: "b" };
+
+/** A key for arguments that are all leaves: numbers, booleans, NDArrays, typed arrays; null for anything else. */
+function flatKey(args: unknown[], caps: unknown[]): string | null {
+  let key = defaultFloat();
+  for (const list of [args, caps]) {
+    for (const x of list) {
+      if (typeof x === "number") key += "n";
+      else if (x instanceof NDArray) key += (ND_CODE[x.dtype] ?? "?") + x.shape.length;
+      else if (x instanceof Float64Array) key += "D";
+      else if (x instanceof Float32Array) key += "F";
+      else if (x instanceof Int32Array) key += "I";
+      else return null;
+    }
+    key += "|";
+  }
+  return key;
 }
 
 /** Per traced function and signature: its IR (checked against the signature once) and its kernel. */
