@@ -257,6 +257,25 @@ class FuncEmitter implements LowerCx {
   // ---- control flow ---------------------------------------------------------------------
 
   /** Emits a block's statements and returns its results. */
+  /** Branches on `c` to two arms that emit code and return values, and joins them with phis. */
+  private diamond(c: Value, kind: string, names: [string, string], arms: [() => NVal[], () => NVal[]]): NVal[] {
+    const { m } = this;
+    const b = m.b;
+    const [first, second, join] = [...names, "join"].map((n) => m.block(this.fn, `${kind}.${n}`));
+    b.CreateCondBr(c, first, second);
+    const ends = ([first, second] as const).map((bb, k) => {
+      b.SetInsertPoint(bb);
+      const vals = arms[k]();
+      const end = b.GetInsertBlock()!;
+      b.CreateBr(join);
+      return { vals, end };
+    });
+    b.SetInsertPoint(join);
+    const P = new Phis(m, ends[0].vals, ends[0].end);
+    P.add(ends[1].vals, ends[1].end);
+    return P.vals;
+  }
+
   private block(blk: Block): NVal[] {
     for (const s of blk.stmts) this.stmt(s);
     return blk.results.map((r) => this.atom(r));
@@ -279,19 +298,7 @@ class FuncEmitter implements LowerCx {
       }
       case "if": {
         const c = this.atom(s.cond) as Value;
-        const [thenB, elseB, join] = ["if.then", "if.else", "if.join"].map((n) => m.block(this.fn, n));
-        b.CreateCondBr(c, thenB, elseB);
-        const arms = ([[thenB, s.then], [elseB, s.else]] as const).map(([bb, body]) => {
-          b.SetInsertPoint(bb);
-          const vals = this.block(body);
-          const end = b.GetInsertBlock()!;
-          b.CreateBr(join);
-          return { vals, end };
-        });
-        b.SetInsertPoint(join);
-        const P = new Phis(m, arms[0].vals, arms[0].end);
-        P.add(arms[1].vals, arms[1].end);
-        this.bind(s.outs, P.vals);
+        this.bind(s.outs, this.diamond(c, "if", ["then", "else"], [() => this.block(s.then), () => this.block(s.else)]));
         return;
       }
       case "for": {
@@ -301,21 +308,13 @@ class FuncEmitter implements LowerCx {
         const acc = rangeAccesses(s);
         if (acc.length === 0) return this.bind(s.outs, this.forLoop(s, lo, hi, inits));
         // versioning.ts: a copy without the covered bounds checks when one test proves them.
-        const [fast, slow, join] = ["for.fast", "for.checked", "for.join"].map((n) => m.block(this.fn, n));
-        b.CreateCondBr(this.inRange(acc, lo, hi, inits), fast, slow);
-        const arms = ([[fast, acc], [slow, []]] as const).map(([bb, unchecked]) => {
-          b.SetInsertPoint(bb);
+        const loop = (unchecked: typeof acc) => () => {
           this.unchecked = new Set(unchecked.map((a) => a.stmt));
           const vals = this.forLoop(s, lo, hi, inits);
           this.unchecked = new Set();
-          const end = b.GetInsertBlock()!;
-          b.CreateBr(join);
-          return { vals, end };
-        });
-        b.SetInsertPoint(join);
-        const P = new Phis(m, arms[0].vals, arms[0].end);
-        P.add(arms[1].vals, arms[1].end);
-        this.bind(s.outs, P.vals);
+          return vals;
+        };
+        this.bind(s.outs, this.diamond(this.inRange(acc, lo, hi, inits), "for", ["fast", "checked"], [loop(acc), loop([])]));
         return;
       }
       case "while": {
