@@ -31,12 +31,17 @@ export async function resolve(specifier: string, context: { parentURL?: string }
   return next(specifier, context);
 }
 
+/** The cache entry of a rewritten module: keyed by its path and source. */
+export function moduleCacheKey(path: string, source: string): string {
+  return `module-${hashKey(path, source)}.js`;
+}
+
 export async function load(url: string, context: { format?: string }, next: Load) {
   if (!url.startsWith("file:") || !/\.(m|c)?ts$/.test(url)) return next(url, context);
   const t0 = performance.now();
   const path = fileURLToPath(url);
   const source = readFileSync(path, "utf8");
-  const key = `module-${hashKey(path, source)}.js`;
+  const key = moduleCacheKey(path, source);
   let code = readCache(key);
   let loadMs = 0;
   if (code === undefined) {

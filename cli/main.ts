@@ -16,7 +16,9 @@ program
   .argument("<file>", "the .ts module to run")
   .argument("[args...]", "arguments passed to the module as process.argv")
   .action(async (file: string, args: string[]) => {
+    process.setSourceMapsEnabled(true); // stack traces point at the user's TypeScript lines
     register(new URL("./loader.js", import.meta.url));
+    await preloadFrontendIfCold(resolvePath(file));
     process.argv = [process.argv[0], resolvePath(file), ...args];
     try {
       await import(pathToFileURL(resolvePath(file)).href);
@@ -48,5 +50,18 @@ program
     }
     process.stdout.write(r.text);
   });
+
+/**
+ * On a cold start (the module's rewrite is not cached) transforms will need
+ * the front end to compile: load it in this thread now, instead of in a
+ * worker thread at the first call.
+ */
+async function preloadFrontendIfCold(path: string): Promise<void> {
+  const { moduleCacheKey } = await import("./loader.js");
+  const { readCache } = await import("../runtime/disk-cache.js");
+  if (readCache(moduleCacheKey(path, readFileSync(path, "utf8"))) !== undefined) return;
+  const [fe, rt] = await Promise.all([import("../compiler/frontend/index.js"), import("../runtime/source.js")]);
+  rt.useFrontend(fe);
+}
 
 await program.parseAsync(process.argv);

@@ -140,18 +140,18 @@ function checkParams(t: Traced, sig: CallSig, inst: Instance): void {
 }
 
 /** Converts a leaf to the param's dtype: numbers pass as they are; arrays must already have it. */
-function pushLeaf(out: unknown[], x: unknown, type: Type): void {
+function pushLeaf(out: unknown[], x: unknown, type: Type, plain: boolean): void {
   if (type.rank === 0) {
     out.push(typeof x === "boolean" ? (x ? 1 : 0) : x instanceof NDArray ? x.data[0] : x);
     return;
   }
   if (x instanceof NDArray) {
     out.push(x.dtype === IR_TO_ND[type.dtype] ? x.data : convertData(x.data, type));
-    for (const d of x.shape) out.push(d);
+    if (!plain) for (const d of x.shape) out.push(d);
   } else {
     const a = x as Float64Array;
     out.push(a);
-    out.push(a.length);
+    if (!plain) out.push(a.length);
   }
 }
 
@@ -163,11 +163,17 @@ function convertData(data: ArrayLike<number>, type: Type): unknown {
 /** Runs a kernel whose params may be arrays: arrays go in as buffer + dims and come out the same way. */
 function runWithArrays(kernel: Kernel, inst: Instance, leaves: unknown[]): unknown[] {
   const args: unknown[] = [];
-  inst.func.params.forEach((p, k) => pushLeaf(args, leaves[k], p.type));
+  const plain = kernel.plainBuffers;
+  inst.func.params.forEach((p, k) => pushLeaf(args, leaves[k], p.type, plain));
   const flat = kernel.invoke(args);
   const out: unknown[] = [];
   let j = 0;
   for (const [k, r] of inst.func.body.results.entries()) {
+    // a kernel over typed arrays (no array primitives) returns its buffers as the typed arrays it built
+    if (plain && r.type.rank === 1) {
+      out.push(flat[j++]);
+      continue;
+    }
     if (inst.typedResults?.[k] && r.type.rank === 1) {
       out.push(flat[j]);
       j += 2;

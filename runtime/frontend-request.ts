@@ -1,27 +1,41 @@
 // One request to the front end: a function's own source text (fileName
-// undefined), or a named top-level function of a module, each optionally for
+// undefined), a named top-level function of a module, or a function
+// expression of a module found by position (a closure), each optionally for
 // a call signature. Shared by the worker and the in-thread path.
 
 import type { Func } from "../compiler/ir/syntax.js";
-import type { OutTree, Signature } from "../compiler/frontend/signature.js";
+import type { ClosureTarget, OutTree, Signature } from "../compiler/frontend/index.js";
 
 export interface FrontendRequest {
   source: string;
   fileName?: string;
   name?: string;
+  closure?: ClosureTarget;
   signature?: Signature;
 }
 
+export interface FrontendAnswer {
+  func: Func;
+  outTree: OutTree;
+}
+
+type Diag = { code: string; line: number; col: number; message: string; file: string };
+
 export interface FrontendModule {
-  compileFunctionSourceTyped(src: string, signature?: Signature): { func: Func; outTree: OutTree };
+  compileFunctionSourceTyped(src: string, signature?: Signature): FrontendAnswer;
   compileSource(
     source: string,
     options: { fileName?: string; signatures?: Record<string, Signature>; functions?: string[] },
-  ): { funcs: Map<string, Func>; outTrees: Map<string, OutTree>; diagnostics: { code: string; line: number; col: number; message: string; file: string }[] };
-  formatDiagnostic(d: { code: string; line: number; col: number; message: string; file: string }): string;
+  ): { funcs: Map<string, Func>; outTrees: Map<string, OutTree>; diagnostics: Diag[] };
+  compileClosure(source: string, options: { fileName?: string; closure: ClosureTarget; signature?: Signature }): FrontendAnswer;
+  formatDiagnostic(d: Diag): string;
 }
 
-export function runFrontend(fe: FrontendModule, req: FrontendRequest): { func: Func; outTree: OutTree } {
+export function runFrontend(fe: FrontendModule, req: FrontendRequest): FrontendAnswer {
+  if (req.closure) {
+    const r = fe.compileClosure(req.source, { fileName: req.fileName, closure: req.closure, signature: req.signature });
+    return { func: r.func, outTree: r.outTree };
+  }
   if (req.fileName === undefined) return fe.compileFunctionSourceTyped(req.source, req.signature);
   const name = req.name!;
   // only `name` is compiled (the functions it calls are inlined): others need not compile for this call

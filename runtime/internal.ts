@@ -1,63 +1,88 @@
 // What modules rewritten by the build step (compiler/build/rewrite.ts) call.
 // Not part of the public API.
+//
+// A rewritten module keeps its functions as JavaScript: calling one directly
+// runs the user's code (with array operators turned into eager `op` calls).
+// What the build step adds is metadata: each top-level function and each
+// function expression handed to a transform is bound to its place in the
+// module's source, so a transform can compile it, per call signature, from
+// the source. Captured values are read when the compiled function is called:
+// module values through the module's getter, locals of an enclosing function
+// through a thunk created with the closure.
 
 import type { Func } from "../compiler/ir/syntax.js";
-import { callTraced, prepareTraced } from "./call.js";
+import type { ClosureTarget, OutTree } from "../compiler/frontend/index.js";
+import { prepareTraced } from "./call.js";
 import { fixedTraced } from "./fixed.js";
 import { beforeNextCompile } from "./kernels.js";
-import type { OutTree } from "../compiler/frontend/signature.js";
-import { specialize, toTreeDef } from "./specialize.js";
+import { boundTraced } from "./bound.js";
+import { toTreeDef } from "./specialize.js";
 import { attach, tracedOf } from "./traced.js";
+
+export { op } from "./ops.js";
 
 export interface ModuleHandle {
   readonly source: string;
   readonly fileName: string;
+  /** The current value of a module-level binding (a `const`, `let`, or an import). */
+  readonly value: (name: string) => unknown;
 }
 
-/** The module's own source, kept to specialise its functions to call signatures (arrays, pytrees, float32). */
-export function module(source: string, fileName: string): ModuleHandle {
-  return { source, fileName };
+/** The module's own source and a getter for its module-level values. */
+export function module(source: string, fileName: string, value: (name: string) => unknown = () => undefined): ModuleHandle {
+  return { source, fileName, value };
 }
 
 /**
- * Attaches compiled IR to a module's function: `func` for number arguments
- * (null when the function only compiles for real call signatures, e.g. over
- * arrays), specialised per call signature from the module's source.
- * `captures` reads the current values of its captured module-level variables
- * at each call (they may not be initialised yet when the module binds).
+ * Binds a top-level function (a declaration, or a `const` arrow / function
+ * expression) to its source: transforms compile it by name. `captureNames` are
+ * the module values it may read (a superset, from the build step).
  */
-export function bind(
-  f: Function,
-  func: Func | null,
-  out: OutTree | null,
-  arity: number,
+export function bind<F extends Function>(f: F, mod: ModuleHandle, name: string, captureNames: string[] = [], paramNames?: string[]): F {
+  if (typeof f !== "function") return f; // `const f = cond ? g : h` and the like: nothing to bind
+  const arity = f.length;
+  attach(f as never, boundTraced({ mod, target: { kind: "name", name }, name, arity, captureNames, paramNames, locals: noLocals }));
+  return f;
+}
+
+/**
+ * Binds a function expression inside the module (an inline arrow handed to a
+ * transform, a local arrow that flows into one) to its source position, with
+ * the current values of the enclosing function's locals it reads.
+ */
+export function closure<F extends Function>(
+  f: F,
+  mod: ModuleHandle,
+  pos: number,
+  localNames: string[],
+  localFns: Record<string, number>,
   captureNames: string[],
-  captures: () => unknown[],
-  mod?: ModuleHandle,
-): void {
-  const name = f.name || func?.name || "<function>";
-  const spec = mod ? (sig: Parameters<typeof specialize>[3]) => specialize(mod.source, mod.fileName, name, sig, arity, captureNames) : undefined;
-  attach(f as (...args: any[]) => any, fixedTraced(func, out ? toTreeDef(out) : null, name, arity, captureNames.length, captures, spec));
+  paramNames: string[] | undefined,
+  locals: () => unknown[],
+): F {
+  if (typeof f !== "function" || tracedOf(f)) return f;
+  const target: ClosureTarget = { pos, locals: localNames, localFns };
+  const name = f.name || "<arrow>";
+  attach(f as never, boundTraced({ mod, target: { kind: "closure", closure: target }, name, arity: f.length, captureNames, paramNames, locals }));
+  return f;
 }
 
-/** The body of a compiled function declaration: calls run the compiled kernel. */
-export function call(f: Function, args: ArrayLike<unknown>): unknown {
-  const t = tracedOf(f);
-  if (!t) throw new Error(`tsgrad: ${f.name} has no compiled IR`);
-  return callTraced(t, Array.from(args), f.name);
-}
+const noLocals = (): unknown[] => [];
 
-/** Wraps a compiled arrow function so that calls run its kernel (its IR is attached by `bind`). */
-export function jitted<F extends (...args: any[]) => any>(_source: F): F {
-  const wrapper = ((...args: unknown[]) => call(wrapper, args)) as F;
-  return wrapper;
+/**
+ * Attaches IR built by hand (tests, tools) to a JS function: `func` takes the
+ * arguments' leaves and then the captured values' leaves.
+ */
+export function bindIR(f: Function, func: Func, out: OutTree | null, arity: number, captureNames: string[], captures: () => unknown[]): void {
+  const name = f.name || func.name || "<function>";
+  attach(f as never, fixedTraced(func, out ? toTreeDef(out) : null, name, arity, captureNames.length, captures));
 }
 
 /**
  * Registers the transforms a module makes (`grad(loss)`, ...) so that, when
  * the first of them compiles, all compile together into one native library.
- * Each is prepared for number arguments (the signature its IR was compiled
- * for); a transform used with arrays compiles on its first call instead.
+ * Each is prepared for number arguments; a transform used with arrays
+ * compiles on its first call instead.
  */
 export function prepare(make: () => unknown[]): void {
   beforeNextCompile(() => {

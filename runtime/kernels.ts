@@ -7,7 +7,7 @@
 
 import { compileJs } from "../compiler/backends/js/index.js";
 import { printFunc } from "../compiler/ir/print.js";
-import { lowerArrays } from "../compiler/passes/lower-arrays.js";
+import { lowerArrays, needsLowering } from "../compiler/passes/lower-arrays.js";
 import type { Func } from "../compiler/ir/syntax.js";
 import { hashKey } from "./disk-cache.js";
 import { type NativeCompiler, loadNativeCompiler } from "./native.js";
@@ -23,6 +23,12 @@ export type Backend = "native" | "js";
 export interface Kernel {
   readonly backend: Backend;
   readonly func: Func;
+  /**
+   * True when the kernel takes rank-1 arrays as bare buffers (a function with
+   * no array primitive is not lowered: its buffers carry their own length);
+   * false when each array is passed as its buffer followed by its dims.
+   */
+  readonly plainBuffers: boolean;
   readonly input: Float64Array;
   readonly output: Float64Array;
   run(): void;
@@ -114,7 +120,7 @@ function compilePending(): void {
     stats.nativeLibraries++;
     batch.forEach(([key, f], j) => {
       const r = raws[j];
-      kernels.set(key, { backend, func: f, input: r.input, output: r.output, run: () => r.run(), invoke: (args) => r.invoke(args) });
+      kernels.set(key, { backend, func: f, plainBuffers: !needsLowering(f), input: r.input, output: r.output, run: () => r.run(), invoke: (args) => r.invoke(args) });
       stats.nativeKernels++;
     });
   } else {
@@ -137,5 +143,5 @@ function jsKernel(f: Func): Kernel {
     const r = fn(...input) as number[];
     for (let k = 0; k < r.length; k++) output[k] = r[k];
   };
-  return { backend: "js", func: f, input, output, run, invoke: (args) => fn(...(args as number[])) };
+  return { backend: "js", func: f, plainBuffers: !needsLowering(f), input, output, run, invoke: (args) => fn(...(args as number[])) };
 }

@@ -49,7 +49,7 @@ export function eagerNp(name: string, args: unknown[]): unknown {
   let t = traced.get(src);
   if (!t) {
     const arity = params.length;
-    t = fixedTraced(null, null, who, arity, 0, noCaptures, (sig) => specialize(src, undefined, who, sig, arity, []));
+    t = fixedTraced(null, null, who, arity, 0, noCaptures, (sig) => specialize({ source: src, name: who, arity, captureNames: [] }, sig));
     traced.set(src, t);
   }
   return evalTraced(t, params, who);

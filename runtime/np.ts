@@ -50,6 +50,11 @@ function npFn(
   return attach(f, traced);
 }
 
+/** An elementwise np function applying one primitive, with JAX's promotion (also the eager operators' arrays path, ops.ts). */
+export function npPrim(name: string, p: ElementwisePrim, arity: number, attrs?: Attrs) {
+  return prim(name, p, arity, attrs);
+}
+
 function prim(name: string, p: ElementwisePrim, arity: number, attrs?: Attrs) {
   const floatOnly = FLOAT_ONLY.has(p) || p === "powi";
   return npFn(name, arity, floatOnly, (b, xs, d) => b.prim(p, xs.map((x) => b.cast(x, d)), attrs, "y"), (...xs) => evalScalar(p, xs, attrs, "f64"));

@@ -10,14 +10,14 @@ import { createSyncFn } from "synckit";
 import type { Func } from "../compiler/ir/syntax.js";
 import { hashKey, readCache, writeCache } from "./disk-cache.js";
 import type { TreeDef } from "./pytree.js";
-import type { OutTree } from "../compiler/frontend/signature.js";
 import { fixedTraced } from "./fixed.js";
-import { type FrontendModule, type FrontendRequest, runFrontend } from "./frontend-request.js";
+import { type FrontendAnswer, type FrontendModule, type FrontendRequest, runFrontend } from "./frontend-request.js";
+import { fromJson, toJson } from "./ir-json.js";
 import { specialize } from "./specialize.js";
 import { type Traced, noCaptures } from "./traced.js";
 
 let frontend: FrontendModule | undefined;
-let worker: ((req: FrontendRequest) => { value?: { func: Func; outTree: OutTree }; error?: string }) | undefined;
+let worker: ((req: FrontendRequest) => { value?: FrontendAnswer; error?: string }) | undefined;
 
 /** Hands the front end to the runtime (CLI and tests), so no worker is needed. */
 export function useFrontend(f: FrontendModule): void {
@@ -25,7 +25,7 @@ export function useFrontend(f: FrontendModule): void {
 }
 
 /** Runs the front end synchronously: in this thread if it was handed over, else in a worker. */
-export function frontendCall(req: FrontendRequest): { func: Func; outTree: OutTree } {
+export function frontendCall(req: FrontendRequest): FrontendAnswer {
   if (frontend) return runFrontend(frontend, req);
   worker ??= createSyncFn(new URL("./frontend-worker.js", import.meta.url).pathname);
   const r = worker(req);
@@ -52,13 +52,17 @@ export function traceSource(f: Function, who: string): Traced {
   }
   const key = `ir-${hashKey(src)}.json`;
   const cached = readCache(key);
-  let func: Func;
-  if (cached) func = JSON.parse(cached) as Func;
-  else {
-    func = frontendCall({ source: src }).func;
-    writeCache(key, JSON.stringify(func));
+  let func: Func | undefined;
+  try {
+    func = cached ? fromJson<Func>(cached) : undefined;
+  } catch {
+    func = undefined; // a damaged entry is a miss
   }
-  const t = fixedTraced(func, null, name, f.length, 0, noCaptures, (sig) => specialize(src, undefined, name, sig, f.length, []));
+  if (!func) {
+    func = frontendCall({ source: src }).func;
+    writeCache(key, toJson(func));
+  }
+  const t = fixedTraced(func, null, name, f.length, 0, noCaptures, (sig) => specialize({ source: src, name, arity: f.length, captureNames: [] }, sig));
   traced.set(f, t);
   return t;
 }

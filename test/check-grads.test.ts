@@ -11,7 +11,7 @@ import { Builder } from "../compiler/ir/builder.js";
 import { type Func, type Type, lit } from "../compiler/ir/syntax.js";
 import { NDArray } from "../runtime/ndarray.js";
 import { checkGrads, np, setBackend, useFrontend } from "../runtime/index.js";
-import { bind } from "../runtime/internal.js";
+import { bindIR as bind } from "../runtime/internal.js";
 import { W, b, boundLoss, f32, inputs, targets } from "./helpers/tutorial-loss.js";
 import { type Traced, attach, noCaptures } from "../runtime/traced.js";
 import { normalRng, treeAdd, treeMap, treeScale, treeVdot } from "../runtime/tree-math.js";

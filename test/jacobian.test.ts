@@ -13,7 +13,7 @@ import { type Func, type Type, lit } from "../compiler/ir/syntax.js";
 import { verifyFunc } from "../compiler/ir/verify.js";
 import { NDArray } from "../runtime/ndarray.js";
 import { grad, hessian, jacfwd, jacrev, jit, setBackend, useFrontend } from "../runtime/index.js";
-import { bind } from "../runtime/internal.js";
+import { bindIR as bind } from "../runtime/internal.js";
 import { boundLoss, f32, inputs, targets } from "./helpers/tutorial-loss.js";
 import { callSig } from "../runtime/signature.js";
 import type { TreeDef } from "../runtime/pytree.js";

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as frontend from "../compiler/frontend/index.js";
 import { nativeAvailable } from "../compiler/backends/llvm/index.js";
 import { grad, np, setBackend, useFrontend } from "../runtime/index.js";
-import { bind } from "../runtime/internal.js";
+import { bindModule } from "./helpers/bind-module.js";
 import { NDArray } from "../runtime/ndarray.js";
 import * as kernels from "../fixtures/kernels/kernels.js";
 
@@ -17,8 +17,7 @@ const backends = nativeAvailable().ok ? (["js", "native"] as const) : (["js"] as
 
 beforeAll(() => {
   useFrontend(frontend);
-  const fe = frontend.compileSource(source, { fileName: fixture });
-  for (const [name, f] of Object.entries(kernels)) bind(f as Function, fe.funcs.get(name) ?? null, fe.outTrees.get(name) ?? null, (f as Function).length, [], () => [], { source, fileName: fixture });
+  bindModule(fixture, kernels as Record<string, unknown>);
 });
 
 const x = Float64Array.from([0.3, -0.7, 1.1, 0.4, 0.9, -0.2]);

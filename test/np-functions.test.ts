@@ -9,7 +9,7 @@ import * as frontend from "../compiler/frontend/index.js";
 import { nativeAvailable } from "../compiler/backends/llvm/index.js";
 import { checkGrads, config, np, random, setBackend, useFrontend } from "../runtime/index.js";
 import type { NDArray } from "../runtime/ndarray.js";
-import { bind } from "../runtime/internal.js";
+import { bindModule } from "./helpers/bind-module.js";
 import * as fns from "../fixtures/np/functions.js";
 
 const fixture = "fixtures/np/functions.ts";
@@ -65,9 +65,7 @@ const backends = nativeAvailable().ok ? (["js", "native"] as const) : (["js"] as
 beforeAll(() => {
   useFrontend(frontend);
   // what `tsgrad run` does: attach each function's IR, specialised per call signature from the module's source
-  const fe = frontend.compileSource(source, { fileName: fixture });
-  // compiled for number arguments where they can be; the others only for the array signatures of the calls
-  for (const [name, f] of Object.entries(fns)) bind(f as Function, fe.funcs.get(name) ?? null, fe.outTrees.get(name) ?? null, (f as Function).length, [], () => [], { source, fileName: fixture });
+  bindModule(fixture, fns as Record<string, unknown>);
 });
 afterAll(() => {
   config.update("enableX64", true);

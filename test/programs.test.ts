@@ -8,7 +8,7 @@ import * as frontend from "../compiler/frontend/index.js";
 import { nativeAvailable } from "../compiler/backends/llvm/index.js";
 import { grad, setBackend, useFrontend, valueAndGrad } from "../runtime/index.js";
 import * as programs from "../fixtures/scalar/programs.js";
-import { bind } from "../runtime/internal.js";
+import { bindModule } from "./helpers/bind-module.js";
 
 const source = readFileSync(new URL("../fixtures/scalar/programs.ts", import.meta.url), "utf8");
 const backends = nativeAvailable().ok ? (["js", "native"] as const) : (["js"] as const);
@@ -18,7 +18,7 @@ beforeAll(() => {
   // what `tsgrad run` does: attach each function's IR, compiled from the module
   const fe = compileSource(source, { fileName: "fixtures/scalar/programs.ts" });
   expect(fe.diagnostics).toEqual([]);
-  for (const [name, f] of Object.entries(programs)) bind(f as Function, fe.funcs.get(name)!, fe.outTrees.get(name)!, (f as Function).length, [], () => []);
+  bindModule("fixtures/scalar/programs.ts", programs as Record<string, unknown>);
 });
 
 type F = (...args: number[]) => number;

@@ -16,7 +16,7 @@ import { verifyFunc } from "../compiler/ir/verify.js";
 import { lowerArrays } from "../compiler/passes/lower-arrays.js";
 import { NDArray } from "../runtime/ndarray.js";
 import { grad, setBackend, valueAndGrad } from "../runtime/index.js";
-import { bind } from "../runtime/internal.js";
+import { bindIR as bind } from "../runtime/internal.js";
 import { boundLoss } from "./helpers/tutorial-loss.js";
 
 interface DotCase {

@@ -1,135 +1,156 @@
-// The build step behind `tsgrad run` (and any bundler plugin): compiles a
-// module's top-level functions to IR and rewrites the module so each one
-// carries its IR at run time, with its captured module-level values passed as
-// non-differentiated inputs. The TypeScript is then stripped with the
-// compiler's own transpileModule.
+// The build step behind `tsgrad run` (and the bundler plugins): rewrites a
+// TypeScript module so that it runs as the same module under node/tsx would,
+// plus what transforms need. Functions stay JavaScript; the rewrite only
+//   - binds every top-level function (declarations and `const` arrows) to
+//     its name in the module's source, with the module values it may read,
+//     so a transform can compile it per call signature;
+//   - binds function expressions handed to a transform (inline arrows, local
+//     arrows that flow into one) to their position, with a thunk returning
+//     the enclosing function's locals they read (closures);
+//   - turns arithmetic and comparison operators whose operands are not
+//     provably numbers into eager calls (`1 - targets` → `op.sub(1, targets)`),
+//     which act as the operator on anything but NDArrays;
+//   - gives the module a getter for its module-level values, read when a
+//     compiled function runs.
+// Edits are made with magic-string; the TypeScript is then stripped with the
+// compiler's transpileModule and the two source maps are composed, so stack
+// traces point at the user's lines.
 //
-//   function loss(W, b) { ... }            function loss(W, b) { ... }
-//   const g = grad(loss);          ==>     __tsgrad.bind(loss, {IR}, () => [inputs]);
-//                                          __tsgrad.prepare(() => [grad(loss)]);
-//                                          const g = grad(loss);
-//
-// `prepare` builds the transforms it can see statically before the module
-// runs, so every kernel of the module compiles into one native library.
+//   function loss(W, b) { return ... 1 - p ... }      function loss(W, b) { return ... __tsgrad.op.sub(1, p) ... }
+//   const g = grad((x) => Math.sin(k * x));    ==>     __tsgrad.bind(loss, __m, "loss", ["inputs"], ["W", "b"]);
+//                                                      const g = grad(__tsgrad.closure((x) => Math.sin(k * x), __m, 812, ...));
 
+import remapping from "@jridgewell/remapping";
+import MagicString from "magic-string";
 import { ts } from "ts-morph";
 import { compileSource } from "../frontend/index.js";
 import { type Diagnostic, formatDiagnostic } from "../frontend/diagnostics.js";
+import { Analysis, TRANSFORMS } from "./captures.js";
+import { NotArray } from "./numeric.js";
+import { type FunctionLike, isFunctionLike, stripParens } from "./scopes.js";
 
 /** Diagnostics that depend on the argument types a function is compiled for (see diagnostics.ts). */
 const SIGNATURE_DEPENDENT = new Set(["TSG1024", "TSG1028", "TSG1029", "TSG1030", "TSG1031", "TSG1032", "TSG1033", "TSG1034"]);
 
-export const TRANSFORMS = ["grad", "valueAndGrad", "jit", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "checkGrads"];
+export { TRANSFORMS };
 export const RUNTIME_INTERNAL = "tsgrad/internal";
+const RT = "__tsgrad";
+const MOD = "__tsgrad_module";
 
 export interface RewriteResult {
   code: string;
-  /** Diagnostics of the functions passed to a transform (others may be ordinary JS). */
+  /** Source map of `code` back to the TypeScript source (also inlined in `code`). */
+  map: string;
+  /** Diagnostics of the functions handed to a transform (others may be ordinary JS). */
   diagnostics: Diagnostic[];
+  /** The top-level functions bound to the source. */
   compiled: string[];
-}
-
-interface Site {
-  fn: string;
-  text: string; // the whole call, for prepare()
-  literalArgs: boolean;
 }
 
 export function rewriteModule(source: string, fileName: string): RewriteResult {
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const fe = compileSource(source, { fileName });
-  const sites = transformSites(sf);
-  const used = new Set(sites.map((s) => s.fn));
+  const an = new Analysis(sf);
+  const s = new MagicString(source);
+  const moduleValues = new Set<string>();
 
-  // A function whose only errors depend on the types of its arguments (ranks, shapes,
-  // pytree keys: with no signature, parameters default to numbers) compiles per call
-  // signature instead; other errors are the user's, when the function is handed to a transform.
-  const ownDiagnostics = (name: string) => fe.diagnostics.filter((d: Diagnostic) => inFunction(sf, name, d));
-  const functions = topLevelFunctions(sf);
-  const perSignature = (name: string) => functions.has(name) && !fe.funcs.has(name) && ownDiagnostics(name).every((d) => SIGNATURE_DEPENDENT.has(d.code));
-  const compiles = (name: string) => fe.funcs.has(name) || perSignature(name);
-  const diagnostics = [...used].filter((name) => !compiles(name)).flatMap(ownDiagnostics);
+  rewriteOperators(sf, s, new NotArray(an.scopes));
 
-  const inserts: { pos: number; text: string }[] = [];
-  const declared = new Set<string>();
+  // top-level functions: bound by name (declarations are hoisted: bind them first)
+  const topLevel: { name: string; fn: FunctionLike; after: number | null }[] = [];
   let afterImports = 0;
   for (const st of sf.statements) {
     if (ts.isImportDeclaration(st)) afterImports = st.end;
-  }
-  const replaces: { start: number; end: number; text: string }[] = [];
-  for (const st of sf.statements) {
-    if (ts.isFunctionDeclaration(st) && st.name && st.body && compiles(st.name.text)) {
-      const name = st.name.text;
-      declared.add(name);
-      inserts.push({ pos: afterImports, text: `\n${bindCall(name, st.parameters.length, fe)}` });
-      // direct calls run the compiled kernel (so `loss(W, b)` works on arrays)
-      replaces.push({ start: st.body.getStart(sf), end: st.body.end, text: `{ return __tsgrad.call(${name}, arguments); }` });
-    } else if (ts.isVariableStatement(st)) {
+    if (ts.isFunctionDeclaration(st) && st.name && st.body) topLevel.push({ name: st.name.text, fn: st, after: null });
+    else if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
-        if (!ts.isIdentifier(d.name) || !compiles(d.name.text) || !d.initializer) continue;
-        const fn = d.initializer;
-        const arity = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parameters.length : 0;
-        inserts.push({ pos: st.end, text: `\n${bindCall(d.name.text, arity, fe)}` });
-        inserts.push({ pos: d.initializer.getStart(sf), text: "__tsgrad.jitted(" });
-        inserts.push({ pos: d.initializer.end, text: ")" });
+        const init = d.initializer && stripParens(d.initializer);
+        if (ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) topLevel.push({ name: d.name.text, fn: init, after: st.end });
       }
     }
   }
-  const early = sites.filter((s) => declared.has(s.fn) && s.literalArgs);
-  if (early.length) {
-    inserts.push({ pos: afterImports, text: `\n__tsgrad.prepare(() => [${early.map((s) => s.text).join(", ")}]);` });
+  const hoisted: string[] = [];
+  for (const t of topLevel) {
+    const fv = an.freeVars(t.fn);
+    fv.captures.forEach((c) => moduleValues.add(c));
+    const call = `${RT}.bind(${t.name}, ${MOD}, ${JSON.stringify(t.name)}, ${JSON.stringify(fv.captures)}, ${JSON.stringify(paramNames(t.fn))});`;
+    if (t.after === null) hoisted.push(call);
+    else s.appendLeft(t.after, `\n${call}`);
   }
-  inserts.unshift({
-    pos: afterImports,
-    text: `\nimport * as __tsgrad from ${JSON.stringify(RUNTIME_INTERNAL)};\nconst __tsgrad_module = __tsgrad.module(${JSON.stringify(source)}, ${JSON.stringify(fileName)});`,
-  });
 
-  // apply edits from the end so earlier positions stay valid; inserts at one position keep their order
-  const edits = [
-    ...inserts.map((ins, order) => ({ start: ins.pos, end: ins.pos, text: ins.text, order })),
-    ...replaces.map((r) => ({ ...r, order: -1 })),
-  ].sort((a, b) => b.start - a.start || b.order - a.order);
-  let text = source;
-  for (const e of edits) text = text.slice(0, e.start) + e.text + text.slice(e.end);
-  const js = ts.transpileModule(text, {
+  // function expressions handed to transforms, anywhere: closures
+  const sites = transformSites(sf, an);
+  const wrapped = new Set<ts.Node>();
+  for (const site of sites) {
+    const fn = closureTarget(an, site.arg);
+    if (!fn || wrapped.has(fn) || topLevel.some((t) => t.fn === fn)) continue;
+    wrapped.add(fn);
+    const fv = an.freeVars(fn);
+    fv.captures.forEach((c) => moduleValues.add(c));
+    const fns = Object.fromEntries([...fv.localFns].map(([n, f]) => [n, f.getStart(sf)]));
+    const args = `${MOD}, ${fn.getStart(sf)}, ${JSON.stringify(fv.locals)}, ${JSON.stringify(fns)}, ${JSON.stringify(fv.captures)}, ${JSON.stringify(paramNames(fn))}, () => [${fv.locals.join(", ")}]`;
+    if (ts.isFunctionDeclaration(fn)) {
+      // a local function declaration: bound where its block starts (it is hoisted)
+      const block = fn.parent;
+      const at = ts.isBlock(block) ? block.getStart(sf) + 1 : fn.getStart(sf);
+      s.appendLeft(at, `\n${RT}.closure(${fn.name!.text}, ${args});`);
+    } else {
+      s.appendRight(fn.getStart(sf), `${RT}.closure(`);
+      s.appendLeft(fn.end, `, ${args})`);
+    }
+  }
+
+  // transforms the module applies statically with literal arguments compile into one library
+  const early = sites.filter((t) => t.literalArgs && ts.isIdentifier(t.arg) && topLevel.some((f) => f.name === (t.arg as ts.Identifier).text));
+  const header = [
+    `import * as ${RT} from ${JSON.stringify(RUNTIME_INTERNAL)};`,
+    `const ${MOD} = ${RT}.module(${JSON.stringify(source)}, ${JSON.stringify(fileName)}, ${getter([...moduleValues])});`,
+    ...hoisted,
+    ...(early.length ? [`${RT}.prepare(() => [${early.map((t) => t.text).join(", ")}]);`] : []),
+  ];
+  s.appendLeft(afterImports, `\n${header.join("\n")}\n`);
+
+  const edited = s.toString();
+  const map1 = s.generateMap({ source: fileName, hires: true, includeContent: true });
+  const out = ts.transpileModule(edited, {
     fileName,
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false, sourceMap: false },
-  }).outputText;
-  return { code: js, diagnostics, compiled: [...fe.funcs.keys()] };
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false, sourceMap: true },
+  });
+  const map2 = JSON.parse(out.sourceMapText!);
+  map2.sources = [fileName];
+  const map = remapping([map2, map1.toString()], () => null).toString();
+  const js = out.outputText.replace(/\/\/# sourceMappingURL=.*\s*$/, "");
+  const code = `${js}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString("base64")}\n`;
+  return { code, map, diagnostics: diagnosticsOf(sf, source, fileName, sites, topLevel.map((t) => t.name)), compiled: topLevel.map((t) => t.name) };
 }
 
-function bindCall(name: string, arity: number, fe: ReturnType<typeof compileSource>): string {
-  const caps = fe.captures?.get(name) ?? [];
-  const func = fe.funcs.get(name) ?? null;
-  const out = fe.outTrees?.get(name) ?? null;
-  return `__tsgrad.bind(${name}, ${JSON.stringify(func)}, ${JSON.stringify(out)}, ${arity}, ${JSON.stringify(caps)}, () => [${caps.join(", ")}], __tsgrad_module);`;
+/** `(n) => { switch (n) { case "inputs": return inputs; ... } }`: the module's values, read when a compiled function runs. */
+function getter(names: string[]): string {
+  if (names.length === 0) return "() => undefined";
+  return `(n) => { switch (n) { ${names.map((n) => `case ${JSON.stringify(n)}: return ${n};`).join(" ")} } }`;
 }
 
-/** Names of the module's top-level functions: declarations, and consts/lets initialised with an arrow or function expression. */
-function topLevelFunctions(sf: ts.SourceFile): Set<string> {
-  const names = new Set<string>();
-  for (const st of sf.statements) {
-    if (ts.isFunctionDeclaration(st) && st.name) names.add(st.name.text);
-    if (ts.isVariableStatement(st)) {
-      for (const d of st.declarationList.declarations) {
-        const init = d.initializer;
-        if (ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) names.add(d.name.text);
-      }
-    }
-  }
-  return names;
+function paramNames(fn: FunctionLike): string[] {
+  return fn.parameters.map((p, k) => (ts.isIdentifier(p.name) ? p.name.text : `args[${k}]`));
 }
 
-/** Calls like `grad(f, ...)` whose first argument names a top-level function. */
-function transformSites(sf: ts.SourceFile): Site[] {
+interface Site {
+  transform: string;
+  /** The function argument as written. */
+  arg: ts.Expression;
+  text: string;
+  literalArgs: boolean;
+}
+
+/** Calls of tsgrad transforms, anywhere in the module. */
+function transformSites(sf: ts.SourceFile, an: Analysis): Site[] {
   const out: Site[] = [];
   const visit = (n: ts.Node) => {
-    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && TRANSFORMS.includes(n.expression.text)) {
-      const first = n.arguments[0];
-      if (first && ts.isIdentifier(first)) {
+    if (ts.isCallExpression(n) && n.arguments[0]) {
+      const t = an.transformOf(n);
+      if (t) {
         const rest = n.arguments.slice(1);
-        const literalArgs = n.expression.text !== "jvp" && n.expression.text !== "vjp" && n.expression.text !== "checkGrads" && rest.every(isLiteral);
-        out.push({ fn: first.text, text: n.getText(sf), literalArgs });
+        const literalArgs = t !== "jvp" && t !== "vjp" && t !== "checkGrads" && t !== "vmap" && t !== "linearize" && rest.every(isLiteral) && isTopLevelExpr(n);
+        out.push({ transform: t, arg: n.arguments[0], text: n.getText(sf), literalArgs });
       }
     }
     n.forEachChild(visit);
@@ -138,11 +159,99 @@ function transformSites(sf: ts.SourceFile): Site[] {
   return out;
 }
 
+/** The function expression a transform's argument denotes: itself, or a local `const` arrow / function it names. */
+function closureTarget(an: Analysis, arg: ts.Expression): FunctionLike | null {
+  const e = stripParens(arg);
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+  if (ts.isIdentifier(e)) {
+    const d = an.scopes.resolve(e);
+    if (d && !d.module && d.fn) return d.fn;
+  }
+  return null;
+}
+
+/** Not inside any function: evaluated once, when the module loads. */
+function isTopLevelExpr(n: ts.Node): boolean {
+  for (let p = n.parent; p; p = p.parent) if (isFunctionLike(p) || ts.isMethodDeclaration(p) || ts.isClassLike(p)) return false;
+  return true;
+}
+
 function isLiteral(e: ts.Expression): boolean {
   if (ts.isNumericLiteral(e) || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword) return true;
   if (ts.isArrayLiteralExpression(e)) return e.elements.every(isLiteral);
   if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => ts.isPropertyAssignment(p) && isLiteral(p.initializer));
   return false;
+}
+
+// ---- operators ---------------------------------------------------------------------------------
+
+const K = ts.SyntaxKind;
+const BINARY: Partial<Record<ts.SyntaxKind, string>> = {
+  [K.PlusToken]: "add", [K.MinusToken]: "sub", [K.AsteriskToken]: "mul", [K.SlashToken]: "div", [K.PercentToken]: "rem", [K.AsteriskAsteriskToken]: "pow",
+  [K.LessThanToken]: "lt", [K.LessThanEqualsToken]: "le", [K.GreaterThanToken]: "gt", [K.GreaterThanEqualsToken]: "ge",
+};
+const COMPOUND: Partial<Record<ts.SyntaxKind, string>> = {
+  [K.PlusEqualsToken]: "add", [K.MinusEqualsToken]: "sub", [K.AsteriskEqualsToken]: "mul", [K.SlashEqualsToken]: "div", [K.PercentEqualsToken]: "rem", [K.AsteriskAsteriskEqualsToken]: "pow",
+};
+
+/** A target that can be read and written again without side effects: `x`, `a.b`, `a[i]`, `a.b[0]`. */
+function pureTarget(e: ts.Expression): boolean {
+  e = stripParens(e);
+  if (ts.isIdentifier(e) || e.kind === K.ThisKeyword) return true;
+  if (ts.isPropertyAccessExpression(e)) return pureTarget(e.expression);
+  if (ts.isElementAccessExpression(e)) return pureTarget(e.expression) && (ts.isIdentifier(e.argumentExpression) || ts.isLiteralExpression(e.argumentExpression));
+  return false;
+}
+
+const isStringLike = (e: ts.Expression) => {
+  e = stripParens(e);
+  return ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e);
+};
+
+/** Operators whose operands may be NDArrays become `__tsgrad.op.*` calls (in pre-order, so outer calls open first). */
+function rewriteOperators(sf: ts.SourceFile, s: MagicString, notArray: NotArray): void {
+  const call = (name: string) => `${RT}.op.${name}(`;
+  const visit = (n: ts.Node): void => {
+    if (ts.isTypeNode(n) || ts.isEnumDeclaration(n) || ts.isDecorator(n)) return;
+    if (ts.isBinaryExpression(n)) {
+      const kind = n.operatorToken.kind;
+      const name = BINARY[kind];
+      const bothScalar = () => notArray.expr(n.left) && notArray.expr(n.right);
+      // `"loss " + x` concatenates whatever x is
+      const stringy = (kind === K.PlusToken || kind === K.PlusEqualsToken) && (isStringLike(n.left) || isStringLike(n.right));
+      if (stringy) return n.forEachChild(visit);
+      if (name && !bothScalar()) {
+        s.appendRight(n.left.getStart(sf), call(name));
+        s.update(n.operatorToken.getStart(sf), n.operatorToken.end, ",");
+        s.appendLeft(n.right.end, ")");
+      } else if (COMPOUND[kind] && pureTarget(n.left) && !bothScalar()) {
+        const target = n.left.getText(sf);
+        s.update(n.operatorToken.getStart(sf), n.operatorToken.end, `= ${call(COMPOUND[kind]!)}${target},`);
+        s.appendLeft(n.right.end, ")");
+      }
+    } else if (ts.isPrefixUnaryExpression(n) && (n.operator === K.MinusToken || n.operator === K.PlusToken) && !ts.isNumericLiteral(n.operand) && !notArray.expr(n.operand)) {
+      s.update(n.getStart(sf), n.operand.getStart(sf), call(n.operator === K.MinusToken ? "neg" : "pos"));
+      s.appendLeft(n.end, ")");
+    }
+    n.forEachChild(visit);
+  };
+  visit(sf);
+}
+
+// ---- diagnostics -------------------------------------------------------------------------------
+
+/**
+ * Compile errors of the top-level functions handed to a transform, reported
+ * when the module loads. A function whose only errors depend on its
+ * argument types (ranks, pytree keys: with no signature, parameters default
+ * to numbers) compiles per call signature instead, and reports then.
+ */
+function diagnosticsOf(sf: ts.SourceFile, source: string, fileName: string, sites: Site[], topLevel: string[]): Diagnostic[] {
+  const used = new Set(sites.flatMap((t) => (ts.isIdentifier(t.arg) && topLevel.includes(t.arg.text) ? [t.arg.text] : [])));
+  if (used.size === 0) return [];
+  const fe = compileSource(source, { fileName, functions: [...used] });
+  const own = (name: string) => fe.diagnostics.filter((d: Diagnostic) => inFunction(sf, name, d));
+  return [...used].filter((name) => !fe.funcs.has(name) && !own(name).every((d) => SIGNATURE_DEPENDENT.has(d.code))).flatMap(own);
 }
 
 /** Whether diagnostic `d` lies inside the top-level function `name`. */

@@ -101,3 +101,18 @@ export function mayFallThrough(s: ts.Statement): boolean {
   if (ts.isSwitchStatement(s) || ts.isTryStatement(s)) return false;
   return true;
 }
+
+/** The function (declaration, arrow or function expression) whose text starts at `pos`. */
+export function findFunctionAt(sf: ts.SourceFile, pos: number): FunctionLike | undefined {
+  let found: FunctionLike | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found || n.end < pos || n.pos > pos) return;
+    if ((ts.isArrowFunction(n) || ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n)) && n.getStart(sf) === pos) {
+      found = n;
+      return;
+    }
+    n.forEachChild(visit);
+  };
+  visit(sf);
+  return found;
+}

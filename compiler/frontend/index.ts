@@ -8,6 +8,7 @@ import type { Func } from "../ir/syntax.js";
 import { type FunctionLike, stripParens } from "./analysis.js";
 import { type Diagnostic, DiagnosticSink, TsgradError, normalizeDiagnostics } from "./diagnostics.js";
 import { compileFunction } from "./lower-func.js";
+import { findFunctionAt } from "./analysis.js";
 import { ModuleInfo } from "./module.js";
 
 import type { OutTree, Signature } from "./signature.js";
@@ -73,6 +74,50 @@ export function compileSource(source: string, options: CompileOptions = {}): Fro
   }
   result.diagnostics = normalizeDiagnostics(sink.list);
   return result;
+}
+
+/** A function expression inside a module, found by the start of its text, with what it reads of its enclosing function. */
+export interface ClosureTarget {
+  /** Source position of the function's first character (ts.Node#getStart). */
+  pos: number;
+  /** Locals of enclosing functions it reads (values), in the order the caller passes them. */
+  locals: string[];
+  /** Local functions of enclosing functions it calls, by name → position. */
+  localFns: Record<string, number>;
+}
+
+export interface CompiledClosure {
+  func: Func;
+  outTree: OutTree;
+  /** Module values captured, after the locals, in the Func's param order. */
+  captures: string[];
+}
+
+/**
+ * Compiles a function expression (or declaration) of a module by position:
+ * an inline arrow handed to a transform, or a local function. Its params are
+ * the arguments' leaves, then the enclosing locals', then captured module values'.
+ */
+export function compileClosure(source: string, options: { fileName?: string; closure: ClosureTarget; signature?: Signature }): CompiledClosure {
+  const file = options.fileName ?? "input.ts";
+  const sf = parse(file.startsWith("/") ? file : `/${file}`, source);
+  const sink = new DiagnosticSink(sf, file);
+  syntaxErrors(sf, sink);
+  if (sink.list.length > 0) throw new TsgradError(normalizeDiagnostics(sink.list));
+  const { pos, locals, localFns } = options.closure;
+  const fn = findFunctionAt(sf, pos);
+  if (!fn) throw new Error(`tsgrad: no function at position ${pos} of ${file}`);
+  const fns = new Map<string, FunctionLike>();
+  for (const [n, p] of Object.entries(localFns)) {
+    const g = findFunctionAt(sf, p);
+    if (g) fns.set(n, g);
+  }
+  const mod = ModuleInfo.fromSourceFile(sf);
+  const name = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : "closure";
+  const captured: string[] = [];
+  const compiled = compileFunction(mod, name, fn, sink, options.signature, captured, { locals, localFns: fns });
+  if (!compiled || sink.list.length > 0) throw new TsgradError(normalizeDiagnostics(sink.list));
+  return { func: compiled.func, outTree: compiled.outTree, captures: compiled.captures };
 }
 
 const WRAP = "("; // makes `function (x) {...}` parse as an expression; columns on line 1 are shifted back

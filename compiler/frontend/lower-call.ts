@@ -13,7 +13,7 @@ import type { Lowerer } from "./lowerer.js";
 import { type MathFn, MATH_FUNCS, NP_FUNCS, memberHint } from "./math.js";
 import { ARRAY_METHODS, NP_ARRAY_FUNCS } from "./np-table.js";
 import { floatOf, floatUnary, numericOf, promoteArgs } from "./promote.js";
-import { callFnVal, lowerTransformCall } from "./transforms.js";
+import { callFnVal, lowerTransformCall, storedTransform } from "./transforms.js";
 import { type Val, describe, isAtom, list, mapLeaves } from "./value.js";
 
 const isNs = (L: Lowerer, ns: string) => (ns === "Math" || ns === "np" || ns === "jnp") && !L.scope.lookup(ns) && !L.mod.isModuleValue(ns);
@@ -78,6 +78,19 @@ export function lowerCall(L: Lowerer, call: ts.CallExpression): Val {
     L.inlineStack.push(name);
     try {
       return lowerFunctionBody(L, name, fn, as);
+    } finally {
+      L.inlineStack.pop();
+    }
+  }
+  // `const gradF = grad(f)` at module level, called here: the transform applied to these arguments
+  const init = L.mod.constInits.get(name);
+  const stored = init && storedTransform(L, init);
+  if (stored) {
+    const as = args();
+    if (L.inlineStack.includes(name)) return L.report(callee, "recursion", [...L.inlineStack, name].join(" → "));
+    L.inlineStack.push(name);
+    try {
+      return lowerFunctionBody(L, name, stored, as);
     } finally {
       L.inlineStack.pop();
     }

@@ -104,8 +104,19 @@ export function lowerFunctionBody(L: Lowerer, name: string, fn: FunctionLike, ar
 
 export interface CompiledFunction {
   func: Func;
+  /** Captured module values, in the order of the Func's trailing params (after the closure's locals). */
   captures: string[];
   outTree: OutTree;
+}
+
+/**
+ * A closure's view of its enclosing function: the locals it reads (values,
+ * passed as parameters after the arguments) and the local functions it calls
+ * (inlined, seeing the same locals).
+ */
+export interface EnclosingScope {
+  locals: string[];
+  localFns: Map<string, FunctionLike>;
 }
 
 /**
@@ -113,7 +124,15 @@ export interface CompiledFunction {
  * `sink`). `captured` receives the module values it reads either way (the
  * runtime passes them to its per-signature compiles).
  */
-export function compileFunction(mod: ModuleInfo, name: string, fn: FunctionLike, sink: DiagnosticSink, sig?: Signature, captured: string[] = []): CompiledFunction | null {
+export function compileFunction(
+  mod: ModuleInfo,
+  name: string,
+  fn: FunctionLike,
+  sink: DiagnosticSink,
+  sig?: Signature,
+  captured: string[] = [],
+  enclosing?: EnclosingScope,
+): CompiledFunction | null {
   const names = new Names();
   const L = new Lowerer(mod, sink, names);
   enableClosures(L);
@@ -126,16 +145,19 @@ export function compileFunction(mod: ModuleInfo, name: string, fn: FunctionLike,
     const t: SigTree = sig?.params[k] ?? sigFromAnnotation(p.type);
     return sigToVal(t, pname, names, params, L.strong);
   });
+  const outer = enclosing ? enclosingScope(L, enclosing, sig, params) : null;
   for (const n of mod.valueNames())
     if (!params.some((p) => p.name === n)) {
       names.reserve(n);
       L.reserved.add(n);
     }
+  // Captures the caller already knows of come first, in its order, so the Func's trailing params line up with the values it passes.
+  for (const n of Object.keys(sig?.captures ?? {})) if (mod.isModuleValue(n) && !(outer && outer.lookup(n))) L.capture(n);
   const before = sink.count;
   L.inlineStack.push(name);
   let result: Val;
   try {
-    result = lowerFunctionBody(L, name, fn, args);
+    result = lowerFunctionBody(L, name, fn, args, outer);
   } catch (e) {
     // Placeholders left by a reported error can make a later primitive ill-typed: the report is what matters.
     if (sink.count === before) L.report(fn.name ?? fn, "internalError", (e as Error).message);
@@ -146,4 +168,25 @@ export function compileFunction(mod: ModuleInfo, name: string, fn: FunctionLike,
   if (sink.count > before) return null;
   const func = eliminateDeadCode({ name, params: [...params, ...L.captureParams], body: { stmts: L.b.stmts, results: leaves(result) } });
   return { func, captures: [...L.captures.keys()], outTree: outTreeOf(result) };
+}
+
+/** The scope a closure's body sees beyond its own: its enclosing function's locals (as parameters) and local functions. */
+function enclosingScope(L: Lowerer, e: EnclosingScope, sig: Signature | undefined, params: Var[]): Scope {
+  const outer = new Scope(null);
+  e.locals.forEach((n, k) => {
+    const t: SigTree = sig?.locals?.[k] ?? { kind: "leaf", type: { dtype: "f64", rank: 0, weak: true } };
+    const value = sigToVal(t, n, L.b.names, params, L.strong);
+    outer.vars.set(n, { key: L.newKey(n, null, value), name: n, kind: "const" });
+  });
+  const saved = L.scope;
+  L.scope = outer; // local functions close over this scope
+  try {
+    for (const [n, fnNode] of e.localFns) {
+      const f = L.closure(fnNode as ts.ArrowFunction);
+      if (f) outer.vars.set(n, { key: L.newKey(n, null, f), name: n, kind: "const" });
+    }
+  } finally {
+    L.scope = saved;
+  }
+  return outer;
 }

@@ -12,6 +12,7 @@ import { lowerBreak, lowerContinue, lowerDo, lowerFor, lowerReturn, lowerWhile }
 import { lowerForOf } from "./unroll.js";
 import { indexWith, memberValue } from "./lower-array.js";
 import { lowerExpr, lowerValue } from "./lower-expr.js";
+import { storedTransform } from "./transforms.js";
 import type { Lowerer } from "./lowerer.js";
 import type { BindingKind } from "./scope.js";
 import { type Val, isAtom } from "./value.js";
@@ -146,6 +147,13 @@ export function lowerDeclarations(L: Lowerer, list: ts.VariableDeclarationList):
       }
       L.report(init, "nestedFunction", `\`${d.name.text}\``);
       L.failedKeys.add(L.declare(d.name.text, "const", lit(NaN), null).key); // calls to it are not reported again
+      continue;
+    }
+    // `const g = grad(f)`: a function value, applied where it is called
+    const stored = ts.isIdentifier(d.name) && init ? storedTransform(L, init) : null;
+    const storedVal = stored && L.closure(stored);
+    if (storedVal && ts.isIdentifier(d.name)) {
+      L.declare(d.name.text, "const", storedVal, null);
       continue;
     }
     const value = d.initializer ? lowerValue(L, d.initializer) : lit(NaN); // `let x;` is undefined, i.e. NaN in arithmetic

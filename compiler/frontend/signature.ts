@@ -18,7 +18,10 @@ export type SigTree =
   | { kind: "dict"; keys: string[] /* sorted */; items: SigTree[] };
 export interface Signature {
   params: SigTree[];
+  /** Captured module values by name; their leaves become trailing params in this order (then any others the function reads). */
   captures?: Record<string, SigTree>;
+  /** For a closure: the enclosing function's locals it reads, in the order of `ClosureTarget.locals`. */
+  locals?: SigTree[];
   defaultFloat?: "f64" | "f32";
 }
 export type OutTree = { kind: "leaf" } | { kind: "none" } | { kind: "list"; items: OutTree[] } | { kind: "dict"; keys: string[]; items: OutTree[] };

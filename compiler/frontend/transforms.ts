@@ -22,7 +22,7 @@ import { Scope } from "./scope.js";
 import { type SigTree, sigToVal } from "./signature.js";
 import { type FnVal, type Val, isAtom, leaves, list, unflatten } from "./value.js";
 
-const TRANSFORMS = new Set(["grad", "valueAndGrad", "value_and_grad", "jvp"]);
+const TRANSFORMS = new Set(["grad", "valueAndGrad", "value_and_grad", "jvp", "jit"]);
 
 /** A function a transform or a call can use: its syntax, the scope it closes over, and a name for messages. */
 interface FnRef {
@@ -59,6 +59,17 @@ export function callFnVal(L: Lowerer, f: FnVal, args: Val[], at: ts.Node): Val {
   }
 }
 
+/** Calls a function reference: its body inlined, seeing the scope it closes over. */
+function callRef(L: Lowerer, ref: FnRef, args: Val[], at: ts.Node): Val {
+  if (L.inlineStack.includes(ref.name)) return L.report(at, "recursion", [...L.inlineStack, ref.name].join(" → "));
+  L.inlineStack.push(ref.name);
+  try {
+    return lowerFunctionBody(L, ref.name, ref.fn, args, ref.scope);
+  } finally {
+    L.inlineStack.pop();
+  }
+}
+
 /** The function a transform is applied to: a module function, an inline arrow, or a local arrow. */
 function resolveFn(L: Lowerer, e: ts.Expression, arity: number): FnRef | null {
   e = stripParens(e);
@@ -72,6 +83,9 @@ function resolveFn(L: Lowerer, e: ts.Expression, arity: number): FnRef | null {
     }
     const fn = L.mod.functions.get(e.text);
     if (fn) return { fn, scope: null, name: e.text };
+    const init = L.mod.constInits.get(e.text);
+    const stored = init && storedTransform(L, init);
+    if (stored) return { fn: stored, scope: null, name: e.text };
   }
   return null;
 }
@@ -143,13 +157,13 @@ function buildFunc(L: Lowerer, ref: FnRef, args: Val[], at: ts.Node): Built | nu
   return { func, argLeaves, extra, out };
 }
 
-function isTransformHead(L: Lowerer, head: ts.CallExpression): boolean {
+export function isTransformHead(L: Lowerer, head: ts.CallExpression): boolean {
   const callee = stripParens(head.expression);
   return ts.isIdentifier(callee) && TRANSFORMS.has(callee.text) && !L.scope.lookup(callee.text) && !L.mod.functions.has(callee.text) && !L.mod.isModuleValue(callee.text);
 }
 
 /** `grad(f)` used as a function (`grad(grad(f))`): the arrow `(a0, ..) => grad(f)(a0, ..)`, positioned at `head` for messages. */
-function transformAsArrow(head: ts.CallExpression, arity: number): ts.ArrowFunction {
+export function transformAsArrow(head: ts.CallExpression, arity: number): ts.ArrowFunction {
   const f = ts.factory;
   const at = <T extends ts.Node>(n: T): T => ts.setTextRange(n, head);
   const names = Array.from({ length: arity }, (_, k) => `__arg${k}`);
@@ -163,7 +177,22 @@ function paramName(fn: FunctionLike, k: number): string {
   return p && ts.isIdentifier(p.name) ? p.name.text : `arg${k}`;
 }
 
-/** `grad(f, argnums?)(args)`, `valueAndGrad(f, argnums?)(args)`, `jvp(f, primals, tangents)`; null when `call` is not one. */
+/**
+ * A transform stored in a binding (`const gradF = grad(f)` at module level or
+ * locally, `const fast = jit(f)`) as a function value of the arity of the
+ * function it transforms; null when `init` is not a transform of a function.
+ */
+export function storedTransform(L: Lowerer, init: ts.Expression): ts.ArrowFunction | null {
+  const head = stripParens(init);
+  if (!ts.isCallExpression(head) || !isTransformHead(L, head)) return null;
+  const callee = (stripParens(head.expression) as ts.Identifier).text;
+  if (callee === "jvp" || !head.arguments[0]) return null; // jvp(f, primals, tangents) is a value, not a function
+  const ref = resolveFn(L, head.arguments[0], 1);
+  const arity = ref ? ref.fn.parameters.length : 1;
+  return transformAsArrow(head, arity);
+}
+
+/** `grad(f, argnums?)(args)`, `valueAndGrad(f, argnums?)(args)`, `jvp(f, primals, tangents)`, `jit(f)(args)`; null when `call` is not one. */
 export function lowerTransformCall(L: Lowerer, call: ts.CallExpression): Val | null {
   const inner = stripParens(call.expression);
   // jvp(f, [x], [t]) is a direct call; grad(f)(x) calls the result of grad(f)
@@ -176,6 +205,7 @@ export function lowerTransformCall(L: Lowerer, call: ts.CallExpression): Val | n
   const ref = fnExpr && resolveFn(L, fnExpr, kind === "jvp" ? ((call.arguments[1] && stripParens(call.arguments[1])) as ts.ArrayLiteralExpression | undefined)?.elements?.length ?? 1 : call.arguments.length);
   if (!ref) return L.report(fnExpr ?? head, "transformForm", `\`${callee.text}\` of \`${fnExpr ? L.text(fnExpr) : "nothing"}\``);
   if (kind === "jvp") return lowerJvp(L, call, ref);
+  if (kind === "jit") return callRef(L, ref, call.arguments.map((a) => lowerValue(L, a)), call);
 
   const args = call.arguments.map((a) => lowerValue(L, a));
   const argnumsVal = head.arguments[1] ? lowerValue(L, head.arguments[1]) : lit(0);

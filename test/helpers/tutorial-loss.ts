@@ -4,7 +4,7 @@
 import { Builder } from "../../compiler/ir/builder.js";
 import { type Func, lit } from "../../compiler/ir/syntax.js";
 import { verifyFunc } from "../../compiler/ir/verify.js";
-import { bind } from "../../runtime/internal.js";
+import { bindIR as bind } from "../../runtime/internal.js";
 import { NDArray } from "../../runtime/ndarray.js";
 
 export const f32 = (xs: ArrayLike<number>, shape = [xs.length]) => new NDArray(Float32Array.from(xs), shape, "float32");

@@ -1,0 +1,38 @@
+// The Traced of a function bound to its module's source (internal.ts): its
+// IR is compiled by the front end per call signature (specialize.ts), as
+// jax.jit traces per abstract signature. Its captured values are the
+// enclosing function's locals (closures) followed by the module values it may
+// read, read at each call; the compiled Func's trailing parameters line up
+// with them in that order.
+
+import type { ClosureTarget } from "../compiler/frontend/index.js";
+import type { ModuleHandle } from "./internal.js";
+import { specialize } from "./specialize.js";
+import { type Traced, perSignature } from "./traced.js";
+
+export type BoundTarget = { kind: "name"; name: string } | { kind: "closure"; closure: ClosureTarget };
+
+export interface BoundSpec {
+  mod: ModuleHandle;
+  target: BoundTarget;
+  name: string;
+  arity: number;
+  /** Module values the function may read (the build step's over-approximation). */
+  captureNames: string[];
+  paramNames?: string[];
+  /** Current values of the closure's enclosing locals (none for top-level functions). */
+  locals: () => unknown[];
+}
+
+export function boundTraced(spec: BoundSpec): Traced {
+  const { mod, target, arity, captureNames } = spec;
+  const nLocals = target.kind === "closure" ? target.closure.locals.length : 0;
+  const captures = () => {
+    const out = nLocals ? spec.locals() : [];
+    for (const n of captureNames) out.push(mod.value(n));
+    return out;
+  };
+  const paramNames = spec.paramNames ?? Array.from({ length: arity }, (_, k) => `args[${k}]`);
+  const instantiate = perSignature((sig) => specialize({ source: mod.source, fileName: mod.fileName, target, name: spec.name, arity, captureNames, nLocals }, sig));
+  return { name: spec.name, arity, paramNames, captures, instantiate };
+}

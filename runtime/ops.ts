@@ -1,0 +1,52 @@
+// Operators outside compiled code. The build step rewrites an arithmetic or
+// comparison operator whose operands it cannot prove to be numbers into a
+// call here (`1 - targets` → `op.sub(1, targets)`), so module-level code and
+// direct calls of array functions give JAX's eager results on NDArrays. For
+// anything else each function is the JS operator itself (strings concatenate,
+// `undefined + 1` is NaN), and numbers take the first branch, which V8
+// inlines: a number-only helper pays a type check per operator, nothing more
+// (and none where the build step proves its operands are numbers).
+//
+// `%` is JS's remainder (sign of the dividend) on arrays too, as `%` in
+// compiled code is; `**` with an integer exponent is JAX's integer_pow.
+
+import { NDArray } from "./ndarray.js";
+import { np, npPrim } from "./np.js";
+
+type F2 = (a: unknown, b: unknown) => unknown;
+
+const less = npPrim("less", "lt", 2);
+const lessEqual = npPrim("less_equal", "le", 2);
+const greater = npPrim("greater", "gt", 2);
+const greaterEqual = npPrim("greater_equal", "ge", 2);
+const remainder = npPrim("remainder", "rem", 2);
+
+const isArr = (x: unknown): boolean => x instanceof NDArray;
+
+function power(a: unknown, b: unknown): unknown {
+  if (typeof b === "number" && Number.isInteger(b) && Math.abs(b) < 2 ** 31 && isArr(a)) {
+    return b === 1 ? a : npPrim(`integer_pow_${b}`, "powi", 1, { exponent: b })(a);
+  }
+  return np.power(a, b);
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export const op = {
+  add: (a: any, b: any): any =>
+    typeof a === "number" && typeof b === "number" ? a + b : typeof a !== "string" && typeof b !== "string" && (isArr(a) || isArr(b)) ? np.add(a, b) : a + b,
+  sub: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a - b : isArr(a) || isArr(b) ? np.subtract(a, b) : a - b),
+  mul: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a * b : isArr(a) || isArr(b) ? np.multiply(a, b) : a * b),
+  div: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a / b : isArr(a) || isArr(b) ? np.divide(a, b) : a / b),
+  rem: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a % b : isArr(a) || isArr(b) ? remainder(a, b) : a % b),
+  pow: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a ** b : isArr(a) || isArr(b) ? power(a, b) : a ** b),
+  lt: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a < b : isArr(a) || isArr(b) ? less(a, b) : a < b),
+  le: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a <= b : isArr(a) || isArr(b) ? lessEqual(a, b) : a <= b),
+  gt: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a > b : isArr(a) || isArr(b) ? greater(a, b) : a > b),
+  ge: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a >= b : isArr(a) || isArr(b) ? greaterEqual(a, b) : a >= b),
+  neg: (a: any): any => (typeof a === "number" ? -a : isArr(a) ? np.negative(a) : -a),
+  pos: (a: any): any => (typeof a === "number" ? a : isArr(a) ? a : +a),
+  /** `obj[key] op= v` where evaluating obj or key twice could differ: evaluates each once. */
+  assign: (obj: any, key: PropertyKey, name: keyof typeof binary, v: any): any => (obj[key] = binary[name](obj[key], v)),
+};
+
+const binary: Record<"add" | "sub" | "mul" | "div" | "rem" | "pow", F2> = { add: op.add, sub: op.sub, mul: op.mul, div: op.div, rem: op.rem, pow: op.pow };
