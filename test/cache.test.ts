@@ -132,7 +132,7 @@ const corruptions: [string, Damage][] = [
   ["truncated IR", (d) => [first(d, /^spec-/)].map((p) => (truncate(p, (n) => n >> 1), p))],
   ["swapped IR of two signatures", (d) => (swap(...(entries(d, /^spec-/) as [string, string])), entries(d, /^spec-/))],
   ["IR with a changed value", (d) => [first(d, /^spec-/)].map((p) => (writeFileSync(p, readFileSync(p, "utf8").replace(/"f64"/, '"f32"')), p))],
-  ["garbage tool metadata", (d) => [join(d, "tools.json")].map((p) => (writeFileSync(p, "\0\0\0garbage"), p))],
+  ["garbage tool metadata", (d) => [join(d, "tools-1.json")].map((p) => (writeFileSync(p, "\0\0\0garbage"), p))],
 ];
 
 describe.skipIf(!avail.ok)("a damaged cache entry is a miss that recompiles", () => {

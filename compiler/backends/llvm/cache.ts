@@ -32,6 +32,7 @@ import { createHash } from "node:crypto";
 import {
   accessSync,
   appendFileSync,
+  chmodSync,
   constants,
   existsSync,
   lstatSync,
@@ -98,6 +99,7 @@ function unusable(d: string, mustOwn: boolean): string | undefined {
     const st = lstatSync(d);
     if (!st.isDirectory()) return "not a directory";
     if (mustOwn && process.getuid && st.uid !== process.getuid()) return "owned by another user";
+    if (mustOwn && (st.mode & 0o077) !== 0) chmodSync(d, 0o700); // others could plant libraries in a shared temporary directory
     accessSync(d, constants.R_OK | constants.W_OK | constants.X_OK);
     return undefined;
   } catch (e) {
@@ -176,15 +178,24 @@ function writeAtomic(name: string, data: Uint8Array): string | undefined {
     try {
       writeFileSync(tmp, data);
       renameSync(tmp, path);
-      accountWrite(dir, data.length);
-      return path;
     } catch (e) {
-      rmSync(tmp, { force: true });
+      removeQuietly(tmp);
       if (errorCode(e) === "ENOENT" && unusable(dir, false) === undefined) continue; // directory deleted: re-created, retry
       demote(dir, errorCode(e));
+      continue;
     }
+    accountWrite(dir, data.length);
+    return path;
   }
   return undefined;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // not there, or not ours to remove
+  }
 }
 
 // ---- data entries -----------------------------------------------------------
@@ -305,7 +316,7 @@ export function entryKind(name: string, isDir: boolean): EntryKind | undefined {
   if (isDir) return /^(build|opt)-/.test(name) ? "temporary" : undefined;
   if (/\.tmp(\.o)?$/.test(name)) return "temporary";
   if (/^[0-9a-f]{32}\.so$/.test(name)) return "library";
-  if (name === "tools.json") return "tools";
+  if (/^tools(-\d+)?\.json$/.test(name)) return "tools"; // tools.json: written before entries had headers
   const m = /^([a-z]+)-[0-9a-f]{8,}\.\w+$/.exec(name); // <kind>-<hash>.<ext>: every entry readCache callers name
   if (!m) return undefined;
   return ["module", "ir", "spec", "runtime"].includes(m[1]) ? (m[1] as EntryKind) : "other";
@@ -458,19 +469,21 @@ export function backendFingerprint(): string {
   return fingerprintMemo;
 }
 
-/** `compute()` for a tool, remembered in the cache entry tools.json by the tool's path, size and mtime. */
+const TOOL_FACTS = "tools-1.json"; // not tools.json, which older versions wrote without a header
+
+/** `compute()` for a tool, remembered in the cache entry tools-1.json by the tool's path, size and mtime. */
 export function cachedToolFact(tool: string, what: string, compute: () => string): string {
   const st = statSync(tool);
   const id = `${tool}|${st.size}|${st.mtimeMs}|${what}`;
   let table: Record<string, string> = {};
   try {
-    table = JSON.parse(readEntry("tools.json")?.toString("utf8") ?? "{}") as Record<string, string>;
+    table = JSON.parse(readEntry(TOOL_FACTS)?.toString("utf8") ?? "{}") as Record<string, string>;
   } catch {
     // cannot happen for a verified entry; recompute
   }
   if (typeof table[id] === "string") return table[id];
   const value = compute();
-  writeEntry("tools.json", JSON.stringify({ ...table, [id]: value }, null, 1));
+  writeEntry(TOOL_FACTS, JSON.stringify({ ...table, [id]: value }, null, 1));
   return value;
 }
 
