@@ -1,29 +1,15 @@
-// The on-disk cache: node_modules/.cache/tsgrad under the project root (the
-// nearest directory with a package.json above the working directory), or
-// $TSGRAD_CACHE_DIR. Entries are keyed by content hashes that include the
-// compiler version, so a stale entry is never read; writes are atomic.
+// The runtime's view of the on-disk cache (compiler/backends/llvm/cache.ts
+// holds the store: location and its fallbacks, self-identifying entries
+// checked before use, atomic writes, LRU eviction). Entry names are content
+// hashes that include the compiler version, so a stale entry is never read.
 
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readEntry, writeEntry } from "../compiler/backends/llvm/cache.js";
 
-let dir: string | undefined;
-
-export function cacheDir(): string {
-  if (dir) return dir;
-  let root = process.cwd();
-  for (let d = root; ; d = dirname(d)) {
-    if (existsSync(join(d, "package.json"))) {
-      root = d;
-      break;
-    }
-    if (dirname(d) === d) break;
-  }
-  dir = resolve(process.env.TSGRAD_CACHE_DIR ?? join(root, "node_modules", ".cache", "tsgrad"));
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+export { cacheDir } from "../compiler/backends/llvm/cache.js";
 
 let version: string | undefined;
 
@@ -75,18 +61,12 @@ export function hashKey(...parts: string[]): string {
   return h.digest("hex").slice(0, 32);
 }
 
+/** The entry `name` as text, or undefined on a miss (absent, unreadable, damaged or foreign: reported once on stderr). */
 export function readCache(name: string): string | undefined {
-  try {
-    return readFileSync(join(cacheDir(), name), "utf8");
-  } catch {
-    return undefined;
-  }
+  return readEntry(name)?.toString("utf8");
 }
 
+/** Stores `data` as the entry `name`, atomically; returns where (a path, or "memory:<name>" when no directory is usable). */
 export function writeCache(name: string, data: string | Uint8Array): string {
-  const path = join(cacheDir(), name);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-  return path;
+  return writeEntry(name, data) ?? `memory:${name}`;
 }

@@ -8,14 +8,14 @@
 // All funcs share ONE opt, ONE llc and ONE link. Results are cached in memory
 // and on disk (cache.ts); a warm start spawns no process and never loads LLVM.
 
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { printFunc } from "../../ir/print.js";
 import type { Func } from "../../ir/syntax.js";
-import { backendFingerprint, cacheDir, cachedToolFact, compilerVersion, runtimeObject, sha256 } from "./cache.js";
+import { backendFingerprint, cacheDir, cachedToolFact, compilerVersion, runtimeObject, sha256, storeBinary } from "./cache.js";
 import { annotate } from "./annotate.js";
 import { LLVMVerifyError, emitModule, kernelSymbol, unsupportedReason } from "./emit.js";
-import { type NativeLibrary, loadLibrary } from "./load.js";
+import { type NativeLibrary, loadCachedLibrary, loadLibrary } from "./load.js";
 import { type PipelineOptions, buildSharedLibrary, compileRuntime, llcVersion, run, toolchain } from "./toolchain.js";
 
 export type { NativeArg, NativeKernel, NativeLibrary, TypedArray } from "./load.js";
@@ -56,7 +56,8 @@ export function compileNative(funcs: Func[], options: NativeOptions = {}): Nativ
   if (hit) return { ...hit, source: "memory" };
   const dir = cacheDir();
   const so = join(dir, `${key.slice(0, 32)}.so`);
-  if (!options.noDiskCache && existsSync(so)) return remember(key, loadLibrary(so, funcs, symbols, "disk"));
+  const cached = options.noDiskCache ? undefined : loadCachedLibrary(so, funcs, symbols); // checked before dlopen: damaged is a miss
+  if (cached) return remember(key, cached);
 
   const tmp = mkdtempSync(join(dir, "build-"));
   try {
@@ -66,7 +67,7 @@ export function compileNative(funcs: Func[], options: NativeOptions = {}): Nativ
     writeFileSync(ll, annotate(m.print(), opts));
     const lib = join(tmp, "lib.so");
     buildSharedLibrary(ll, runtimeObject(compileRuntime), tmp, lib, opts);
-    renameSync(lib, so); // atomic: readers see the old file or the complete new one
+    storeBinary(lib, so); // records size, hash and name, then renames: readers see the old file or the complete new one
   } finally {
     if (!options.keepTemp) rmSync(tmp, { recursive: true, force: true });
   }

@@ -13,10 +13,15 @@
 // 12 doubles into a preallocated native buffer costs about as much, and at
 // 10^7 doubles copying made a 3-buffer kernel 2.6x slower). Buffer results
 // are read from a per-kernel native stage (see buffers.ts).
+//
+// A library from the disk cache is dlopen-ed only after its size, content
+// hash and recorded name have been checked (cache.ts): a truncated file would
+// fault (SIGBUS) when its pages are touched, damaged code would run.
 
 import { createRequire } from "node:module";
 import type { Func } from "../../ir/syntax.js";
 import { abiOf } from "./abi.js";
+import { verifyBinary } from "./cache.js";
 import { type Koffi, type TypedArray, BufferCall } from "./buffers.js";
 import { Status, statusMessages } from "./emit.js";
 
@@ -71,6 +76,11 @@ export class NativeError extends Error {
   ) {
     super(`${kernel}: ${statusMessages[status] ?? `native kernel failed with status ${status}`}`);
   }
+}
+
+/** The cached library at `path` if it is intact and is the entry its name says; undefined (a miss) otherwise. */
+export function loadCachedLibrary(path: string, funcs: readonly Func[], symbols: readonly string[]): NativeLibrary | undefined {
+  return verifyBinary(path) ? loadLibrary(path, funcs, symbols, "disk") : undefined;
 }
 
 export function loadLibrary(path: string, funcs: readonly Func[], symbols: readonly string[], source: NativeLibrary["source"]): NativeLibrary {
