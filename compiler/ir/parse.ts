@@ -398,3 +398,13 @@ function lit(value: number, dtype: DType): Lit {
 function describe(t: Tok): string {
   return t.kind === "eof" ? "end of input" : t.kind === "name" ? JSON.stringify(t.text) : `\`${t.text}\``;
 }
+
+/**
+ * The input IR of a `.tsir` file (test/ir/*.tsir): the text before its first
+ * `// ---- ` line. The sections after it name passes and hold their expected
+ * output (test/ir.test.ts reads them).
+ */
+export function tsirInput(text: string): string {
+  const m = /^\/\/ ---- /m.exec(text);
+  return m ? text.slice(0, m.index) : text;
+}
