@@ -83,3 +83,21 @@ function fromIr(source: string, fileName: string, fn: string | undefined): { ok:
   const f = funcs.find((g) => g.name === fn);
   return f ? { ok: true, f } : { ok: false, error: `tsgrad emit: no function named ${fn} in ${fileName} (functions: ${known})` };
 }
+
+/** The `tsgrad emit` command (cli/main.ts declares its options): prints to stdout, or the error to stderr and exits 1. */
+export function runEmitCommand(file: string | undefined, o: EmitOptions & { passes?: boolean }, read: (path: string) => string): void {
+  if (o.passes) {
+    process.stdout.write(emitPassList());
+    return;
+  }
+  if (file === undefined) {
+    process.stderr.write("tsgrad emit: missing FILE (or --passes)\n");
+    process.exit(1);
+  }
+  const r = emit(read(file), file, { ...o, pretty: o.pretty ?? process.stderr.isTTY === true });
+  if (!r.ok) {
+    process.stderr.write(`${r.error}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(r.text);
+}

@@ -5,7 +5,8 @@
 // pass", JAX's enable_checks). `tsgrad emit --after PASS` stops after a pass,
 // `tsgrad emit --passes` prints PASS_LIST.
 //
-// Checks are on when `checks: true` is passed, when TSGRAD_CHECKS=1, and
+// A check is verifyFunc plus print/parse/print giving the same text. Checks
+// are on when `checks: true` is passed, when TSGRAD_CHECKS=1, and
 // always under vitest (VITEST is set), so every test that runs a pipeline
 // verifies every pass.
 
@@ -13,6 +14,7 @@ import { forwardGradFunc, gradFunc } from "./ad/grad.js";
 import { jvpFunc } from "./ad/jvp.js";
 import { vjpFunc } from "./ad/vjp.js";
 import { dce } from "./ir/dce.js";
+import { parseFunc } from "./ir/parse.js";
 import { printFunc } from "./ir/print.js";
 import type { Func } from "./ir/syntax.js";
 import { verifyFunc } from "./ir/verify.js";
@@ -185,10 +187,14 @@ export function runPipeline(f: Func, passes: readonly Pass[], o: RunOptions = {}
   return f;
 }
 
+/** The IR is well formed and well typed (verify.ts), and its text reads back to the same text (parse.ts). */
 function check(f: Func, pass: string): void {
+  let text = "";
   try {
     verifyFunc(f);
+    text = printFunc(f);
+    if (printFunc(parseFunc(text)) !== text) throw new Error("the printed IR does not parse back to itself");
   } catch (e) {
-    throw new PipelineCheckError(pass, `${(e as Error).message}\n${printFunc(f)}`);
+    throw new PipelineCheckError(pass, `${(e as Error).message}\n${text || printFunc(f)}`);
   }
 }

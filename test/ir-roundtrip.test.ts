@@ -1,4 +1,5 @@
-// IR text both ways: every function of every fixture and golden source,
+// IR text both ways: every function of every fixture, golden and
+// bench source,
 // through the front end, forward and reverse mode and the array lowering,
 // prints and parses back to itself (test/ir/roundtrip.ts). Then the literal,
 // attribute and name forms one by one, and parse errors with line:col.
@@ -21,7 +22,7 @@ function sources(): string[] {
     const d = join("fixtures", dir);
     if (!dir.includes(".")) for (const f of readdirSync(d)) if (f.endsWith(".ts")) out.push(join(d, f));
   }
-  for (const f of readdirSync("test/golden")) if (f.endsWith(".ts")) out.push(join("test/golden", f));
+  for (const d of ["test/golden", "bench/fixtures"]) for (const f of readdirSync(d)) if (/\.ts$/.test(f) && !f.endsWith(".d.ts")) out.push(join(d, f));
   return out.sort();
 }
 
