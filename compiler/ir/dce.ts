@@ -10,9 +10,9 @@
 // results, so a loop whose results nobody reads is dead code, even a `while`
 // that would not terminate: non-termination is not an observable behaviour of a
 // tsgrad program (as in Futhark and XLA), so removing such a loop may make a
-// call return that would otherwise hang. Other passes rely on this too: reverse
-// mode re-runs loops to tape them, and the array lowering emits loops that only
-// some results read.
+// call return that would otherwise hang. The other passes already assume it:
+// forward and reverse mode emit loops whose results only some derivatives
+// read, and the array lowering emits loops that only some results read.
 //
 // Roots beyond the function's results: `keep(s)` keeps a statement (and every
 // result of it) although nothing reads it; the array lowering keeps its shape
