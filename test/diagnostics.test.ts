@@ -3,6 +3,7 @@
 
 import { describe, expect, test } from "vitest";
 import { compileSource, formatDiagnostic, MESSAGES, type Signature } from "../compiler/frontend/index.js";
+import { renderDiagnostic } from "../compiler/frontend/diagnostics.js";
 import { verifyFunc } from "../compiler/ir/verify.js";
 
 const cases: Record<string, string> = {
@@ -56,7 +57,7 @@ const expected: Record<string, { funcs: string[]; diagnostics: string[] }> = {
   moduleLet: {
     funcs: [],
     diagnostics: [
-      "moduleLet.ts:3:3 error TSG1003: assignment to module-level variable `count` (mutable outer state) is not supported; return the new value from the function instead",
+      "moduleLet.ts:3:3 error TSG1038: assignment to module-level variable `count` (mutable outer state) is not supported; return the new value from the function instead",
     ],
   },
   recursion: {
@@ -99,7 +100,7 @@ const expected: Record<string, { funcs: string[]; diagnostics: string[] }> = {
     diagnostics: [
       "calls.ts:2:10 error TSG1009: call to unknown function `foo`; only functions declared at the top level of this module, `Math.*`, `np.*` and `stopGradient` can be called",
       "calls.ts:2:19 error TSG1010: `Math.random` is not supported; random numbers make the function non-deterministic; pass random values in as parameters (or use tsgrad's random keys)",
-      "calls.ts:2:35 error TSG1010: `np.nanargmax` is not supported; supported members of np: sin, cos, tan, arcsin, arccos, arctan, arctan2, sinh, cosh, tanh, arcsinh, arccosh, arctanh, exp, expm1, log, log1p, log2, log10, sqrt, cbrt, abs, absolute, fabs, sign, floor, ceil, round, around, rint, trunc, fix, power, square, hypot, maximum, minimum, fmax, fmin, where, negative, add, subtract, multiply, divide, true_divide, clip, array, stack, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, sum, prod, max, amax, min, amin, mean, argmax, argmin, dot, matmul, vdot, outer, transpose, reshape, ravel, expandDims, squeeze, concatenate, take, logaddexp, sigmoid, softplus, logsumexp, size, shape, ndim, zeros_like, ones_like, full_like, expand_dims, asarray, pi, e, inf, nan, euler_gamma",
+      "calls.ts:2:35 error TSG1010: `np.nanargmax` is not supported; did you mean `np.argmax`? supported members of np: sin, cos, tan, arcsin, arccos, arctan, arctan2, sinh, cosh, tanh, arcsinh, arccosh, arctanh, exp, expm1, log, log1p, log2, log10, sqrt, cbrt, abs, absolute, fabs, sign, floor, ceil, round, around, rint, trunc, fix, power, square, hypot, maximum, minimum, fmax, fmin, where, negative, add, subtract, multiply, divide, true_divide, clip, array, stack, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, sum, prod, max, amax, min, amin, mean, argmax, argmin, dot, matmul, vdot, outer, transpose, reshape, ravel, expandDims, squeeze, concatenate, take, logaddexp, sigmoid, softplus, logsumexp, size, shape, ndim, zeros_like, ones_like, full_like, expand_dims, asarray, pi, e, inf, nan, euler_gamma",
       "calls.ts:2:56 error TSG1008: property access `console.log` is not supported; only `Math.*` and `np.*` members and entries of parameters and locals (`params.W`, `x.shape`) can be read",
     ],
   },
@@ -114,10 +115,10 @@ const expected: Record<string, { funcs: string[]; diagnostics: string[] }> = {
   returns: {
     funcs: [],
     diagnostics: [
-      "returns.ts:3:15 error TSG1013: `return` without a value; return a number or a tuple `[a, b]`",
+      "returns.ts:3:15 error TSG1041: `return` without a value; return a number or a tuple `[a, b]`",
       "returns.ts:4:10 error TSG1013: this return yields 1 value(s) but the function's first return yields 2; every return must yield the same number of values",
-      "returns.ts:6:17 error TSG1013: function `g` can reach its end without returning a value; add a final `return`",
-      "returns.ts:9:17 error TSG1013: function `h` never returns a value; return a number or a tuple `[a, b]`",
+      "returns.ts:6:17 error TSG1040: function `g` can reach its end without returning a value; add a final `return`",
+      "returns.ts:9:17 error TSG1042: function `h` never returns a value; return a number or a tuple `[a, b]`",
     ],
   },
   operators: {
@@ -243,6 +244,8 @@ describe("diagnostics", () => {
         file: "src/model.ts",
         line: 2,
         col: 12,
+        endLine: 2,
+        endCol: 13,
         message: "operator `^` is not supported; compiled functions work on floating-point numbers; use arithmetic (`Math.floor(x / 2)` instead of `x >> 1`)",
       },
     ]);
@@ -250,5 +253,20 @@ describe("diagnostics", () => {
 
   test("every code is TSG + 4 digits and every template says something", () => {
     for (const m of Object.values(MESSAGES)) expect(m.code).toMatch(/^TSG\d{4}$/);
+  });
+
+  test("every message has its own code", () => {
+    const codes = Object.values(MESSAGES).map((m) => m.code);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  test("a range is printed under its source line (the terminal form)", () => {
+    const src = "export function f(x: number) {\n  return x ^ 2;\n}";
+    const [d] = compileSource(src, { fileName: "src/model.ts" }).diagnostics;
+    expect(renderDiagnostic(d, src).split("\n").slice(1)).toEqual([" 2 |   return x ^ 2;", "   |            ^"]);
+    const [m] = compileSource("export function f(x: number) {\n  return Math.sqr(x);\n}").diagnostics;
+    expect(m.message).toContain("did you mean `Math.sqrt`?");
+    expect([m.line, m.col, m.endLine, m.endCol]).toEqual([2, 10, 2, 18]);
+    expect(renderDiagnostic(m, "export function f(x: number) {\n  return Math.sqr(x);\n}").split("\n")[2]).toBe("   |          ^~~~~~~~");
   });
 });

@@ -3,7 +3,7 @@
 // The printed derivative is valid input: compiling it again gives the same numbers.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { emit } from "../cli/emit.js";
+import { emit, emitPassList } from "../cli/emit.js";
 import { gradFunc } from "../compiler/ad/grad.js";
 import { compileSource } from "../compiler/frontend/index.js";
 import { interpret } from "../compiler/ir/interp.js";
@@ -31,6 +31,32 @@ describe("tsgrad emit", () => {
       golden(file, r.text);
     });
   }
+
+  it("matches test/golden/passes.txt (`tsgrad emit --passes`, quoted in ARCHITECTURE.md)", () => {
+    golden("passes.txt", emitPassList());
+  });
+
+  it("--after PASS prints the IR after that pass", () => {
+    const after = (pass: string) => {
+      const r = emit(source, fixture, { fn: "wave", grad: true, after: pass });
+      if (!r.ok) throw new Error(r.error);
+      return r.text;
+    };
+    expect(after("dce")).toBe(readFileSync("test/golden/emit-grad.ir", "utf8"));
+    expect(after("grad")).toBe(after("dce")); // the gradient comes out of grad.ts dead-code free
+    expect(after("verify")).toContain("func wave_grad(x: f64, n: f64) -> (f64) {");
+    expect(emit(source, fixture, { fn: "wave", after: "fuse" })).toEqual({ ok: false, error: "tsgrad emit: no pass `fuse` in this pipeline (dce, lower-arrays, verify)" });
+  });
+
+  it("reads a .tsir file (--fn optional when it holds one function)", () => {
+    const file = "test/ir/ad-while.tsir";
+    const r = emit(readFileSync(file, "utf8"), file, { jvp: true, ir: true });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.text).toContain("func until_jvp(x: f64, x_dot: f64) -> (f64, f64) {");
+    expect(emit(readFileSync(file, "utf8"), file, { fn: "g" })).toEqual({ ok: false, error: `tsgrad emit: no function named g in ${file} (functions: until)` });
+    const ts = emit(readFileSync(file, "utf8"), file, {});
+    expect(ts.ok && ts.text).toContain("export function until(x: number)");
+  });
 
   it("the printed gradient compiles again to the same numbers", () => {
     const printed = readFileSync("test/golden/emit-grad.ts", "utf8");

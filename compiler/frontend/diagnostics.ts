@@ -7,13 +7,33 @@ import { ts } from "ts-morph";
 export interface Diagnostic {
   code: string; // "TSG1001"
   file: string;
-  line: number; // 1-based
+  line: number; // 1-based: where the range starts
   col: number; // 1-based
+  endLine: number; // where the range ends (exclusive); a point when equal to the start
+  endCol: number;
   message: string;
 }
 
+/** The one-line form: `file:line:col error TSGxxxx: message` (logs, tests, non-terminals). */
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col} error ${d.code}: ${d.message}`;
+}
+
+/**
+ * The terminal form, as tsc and asc print it: the one-line form, then the
+ * source line and a caret under the start with tildes under the rest of the
+ * range (to the end of the line when the range goes on). `color` adds ANSI red.
+ */
+export function renderDiagnostic(d: Diagnostic, source: string, o: { color?: boolean } = {}): string {
+  const lines = source.split(/\r?\n/);
+  const text = lines[d.line - 1];
+  if (text === undefined) return formatDiagnostic(d);
+  const last = d.endLine > d.line ? text.length + 1 : Math.max(d.endCol, d.col + 1);
+  const marks = "^" + "~".repeat(Math.max(0, Math.min(last, text.length + 1) - d.col - 1));
+  const gutter = String(d.line);
+  const pad = " ".repeat(gutter.length);
+  const red = (s: string) => (o.color ? `\x1b[31m${s}\x1b[0m` : s);
+  return `${formatDiagnostic(d)}\n ${gutter} | ${text}\n ${pad} | ${" ".repeat(d.col - 1)}${red(marks)}`;
 }
 
 /** Thrown by compileFunctionSource (and available to callers) with every diagnostic attached. */
@@ -26,7 +46,8 @@ export class TsgradError extends Error {
 
 const q = (s: string) => `\`${s}\``;
 
-// Codes are stable: never renumber; add new entries at the end.
+// Codes are stable and each message has its own: never renumber or reuse one;
+// a new message takes the next unused code (now TSG1043).
 export const MESSAGES = {
   syntaxError: { code: "TSG1000", text: (msg: string) => `syntax error: ${msg}` },
   stringValue: { code: "TSG1001", text: () => "string values are not supported in compiled functions; use numbers (encode choices as numeric flags)" },
@@ -36,7 +57,7 @@ export const MESSAGES = {
     text: (what: string) => `nested function ${what} is not supported; write it as an arrow function (${q("const h = (z) => ...")}) or move it to module level`,
   },
   moduleMutation: {
-    code: "TSG1003",
+    code: "TSG1038",
     text: (name: string) => `assignment to module-level variable ${q(name)} (mutable outer state) is not supported; return the new value from the function instead`,
   },
   recursion: { code: "TSG1004", text: (chain: string) => `recursive call (${chain}) cannot be inlined; rewrite the recursion as a loop` },
@@ -48,7 +69,7 @@ export const MESSAGES = {
     text: (expr: string) => `property access ${q(expr)} is not supported; only ${q("Math.*")} and ${q("np.*")} members and entries of parameters and locals (${q("params.W")}, ${q("x.shape")}) can be read`,
   },
   elementAccess: {
-    code: "TSG1008",
+    code: "TSG1039",
     text: (expr: string) => `element access ${q(expr)} is not supported yet; pass the elements as separate number parameters`,
   },
   unknownFunction: {
@@ -72,11 +93,11 @@ export const MESSAGES = {
       `this return yields ${got} value(s) but the function's first return yields ${want}; every return must yield the same number of values`,
   },
   missingReturn: {
-    code: "TSG1013",
+    code: "TSG1040",
     text: (name: string) => `function ${q(name)} can reach its end without returning a value; add a final ${q("return")}`,
   },
-  noReturnValue: { code: "TSG1013", text: () => `${q("return")} without a value; return a number or a tuple ${q("[a, b]")}` },
-  noReturns: { code: "TSG1013", text: (name: string) => `function ${q(name)} never returns a value; return a number or a tuple ${q("[a, b]")}` },
+  noReturnValue: { code: "TSG1041", text: () => `${q("return")} without a value; return a number or a tuple ${q("[a, b]")}` },
+  noReturns: { code: "TSG1042", text: (name: string) => `function ${q(name)} never returns a value; return a number or a tuple ${q("[a, b]")}` },
   operator: { code: "TSG1014", text: (op: string, instead: string) => `operator ${q(op)} is not supported; ${instead}` },
   varDecl: { code: "TSG1015", text: () => `${q("var")} declarations are not supported; use ${q("let")} or ${q("const")}` },
   switchStmt: { code: "TSG1016", text: () => `${q("switch")} statements are not supported; use ${q("if")} / ${q("else if")}` },
@@ -129,7 +150,7 @@ export const MESSAGES = {
 export type MessageKey = keyof typeof MESSAGES;
 type Args<K extends MessageKey> = Parameters<(typeof MESSAGES)[K]["text"]>;
 
-/** Collects diagnostics for one compilation; positions come from the node's start (after trivia). */
+/** Collects diagnostics for one compilation; a node's range runs from its start (after trivia) to its end. */
 export class DiagnosticSink {
   readonly list: Diagnostic[] = [];
   muted = false; // constant folding probes lower code speculatively and must not report
@@ -141,19 +162,30 @@ export class DiagnosticSink {
   ) {}
 
   report<K extends MessageKey>(node: ts.Node, key: K, ...args: Args<K>): void {
-    this.reportAt(node.getStart(this.sf), key, ...args);
+    this.reportRange(node.getStart(this.sf), node.getEnd(), key, ...args);
   }
 
+  /** At a point (a zero-length range). */
   reportAt<K extends MessageKey>(pos: number, key: K, ...args: Args<K>): void {
+    this.reportRange(pos, pos, key, ...args);
+  }
+
+  reportRange<K extends MessageKey>(start: number, end: number, key: K, ...args: Args<K>): void {
     if (this.muted) {
       this.suppressed++;
       return;
     }
-    const lc = this.sf.getLineAndCharacterOfPosition(pos);
     const entry = MESSAGES[key];
     const text = (entry.text as (...a: unknown[]) => string)(...args);
+    const [line, col] = this.lineCol(start);
+    const [endLine, endCol] = this.lineCol(Math.max(start, end));
+    this.list.push({ code: entry.code, file: this.file, line, col, endLine, endCol, message: text });
+  }
+
+  private lineCol(pos: number): [number, number] {
+    const lc = this.sf.getLineAndCharacterOfPosition(pos);
     const col = lc.line === 0 ? Math.max(1, lc.character + 1 - this.firstLineShift) : lc.character + 1;
-    this.list.push({ code: entry.code, file: this.file, line: lc.line + 1, col, message: text });
+    return [lc.line + 1, col];
   }
 
   suppressed = 0;

@@ -8,7 +8,7 @@ import { isLit } from "../ir/builder.js";
 import { Names } from "../ir/names.js";
 import { type Func, type Type, type Var, bool, f64, lit } from "../ir/syntax.js";
 import { type FunctionLike, mayFallThrough } from "./analysis.js";
-import { eliminateDeadCode } from "./dce.js";
+import { dce as eliminateDeadCode } from "../ir/dce.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import { lowerValue } from "./lower-expr.js";
 import { bindPattern, lowerStmtList } from "./lower-stmt.js";

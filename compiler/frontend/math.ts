@@ -1,5 +1,6 @@
 // The `Math.*` and `np.*` members the front end understands, mapped to IR
-// primitives. Anything missing here is a TSG1010 diagnostic, never a guess.
+// primitives. Anything missing here is a TSG1010 diagnostic, never a guess
+// (the diagnostic may suggest the nearest names).
 
 import type { Prim } from "../ir/syntax.js";
 
@@ -47,11 +48,36 @@ export const MATH_CONSTS: Record<string, number> = {
 
 export const NP_CONSTS: Record<string, number> = { pi: Math.PI, e: Math.E, inf: Infinity, nan: NaN, euler_gamma: 0.5772156649015329 };
 
-/** What to write instead, for members users plausibly reach for. */
+/** What to write instead, for members users plausibly reach for: the nearest names first ("did you mean"). */
 export function memberHint(ns: "Math" | "np", member: string, more: string[] = []): string {
   if (member === "random") return "random numbers make the function non-deterministic; pass random values in as parameters (or use tsgrad's random keys)";
   if (ns === "Math" && (member === "clz32" || member === "imul" || member === "fround"))
     return "integer/bit-level and float32 operations are not differentiable numeric code; use floating-point arithmetic";
-  const names = [...new Set([...Object.keys(ns === "Math" ? MATH_FUNCS : NP_FUNCS), ...more])].concat(Object.keys(ns === "Math" ? MATH_CONSTS : NP_CONSTS));
-  return `supported members of ${ns}: ${names.join(", ")}`;
+  const consts = Object.keys(ns === "Math" ? MATH_CONSTS : NP_CONSTS);
+  const names = [...new Set([...Object.keys(ns === "Math" ? MATH_FUNCS : NP_FUNCS), ...more])].concat(consts);
+  const near = suggestions(member, /^[A-Z0-9_]+$/.test(member) ? consts : names);
+  const guess = near.length ? `did you mean ${near.map((n) => `\`${ns}.${n}\``).join(" or ")}? ` : "";
+  return `${guess}supported members of ${ns}: ${names.join(", ")}`;
+}
+
+/** Up to two names within a small edit distance of `name` (about a third of its length), nearest first. */
+export function suggestions(name: string, candidates: string[]): string[] {
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  return candidates
+    .map((c) => ({ c, d: editDistance(name.toLowerCase(), c.toLowerCase()) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 2)
+    .map((x) => x.c);
+}
+
+/** Levenshtein distance with adjacent transpositions counted as one edit. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.length][b.length];
 }

@@ -1,4 +1,5 @@
-// Small structural queries on the IR used by several passes.
+// Small structural queries on the IR used by several passes, and the generic
+// traversals (forEachStmt, mapBlocks) passes use where they only recurse.
 
 import type { Atom, Block, Stmt, Var } from "./syntax.js";
 
@@ -7,6 +8,22 @@ export function forEachStmt(b: Block, visit: (s: Stmt) => void): void {
   for (const s of b.stmts) {
     visit(s);
     for (const inner of innerBlocks(s)) forEachStmt(inner, visit);
+  }
+}
+
+/** The statement with each nested block replaced by `f(block)` (a prim comes back as is). */
+export function mapBlocks(s: Stmt, f: (b: Block) => Block): Stmt {
+  switch (s.kind) {
+    case "prim":
+      return s;
+    case "if":
+      return { ...s, then: f(s.then), else: f(s.else) };
+    case "for":
+      return { ...s, body: f(s.body) };
+    case "while":
+      return { ...s, cond: f(s.cond), body: f(s.body) };
+    default:
+      throw new Error(`unknown statement ${(s as Stmt).kind}`);
   }
 }
 

@@ -2,7 +2,8 @@
 // same way everywhere: a primal `x` has tangent `x_dot` and adjoint `x_bar`,
 // tapes are `x_tape`, and clashes get a numeric suffix (`t`, `t_1`, `t_2`).
 
-import type { Block, Func, Stmt } from "./syntax.js";
+import { boundInside, forEachStmt } from "./analysis.js";
+import type { Block, Func } from "./syntax.js";
 
 export const tangentName = (name: string) => `${name}_dot`;
 export const adjointName = (name: string) => `${name}_bar`;
@@ -40,31 +41,9 @@ export class Names {
   }
 
   private reserveBlock(b: Block): void {
-    for (const s of b.stmts) this.reserveStmt(s);
-  }
-
-  private reserveStmt(s: Stmt): void {
-    for (const o of s.outs) this.reserve(o.name);
-    switch (s.kind) {
-      case "prim":
-        return;
-      case "if":
-        this.reserveBlock(s.then);
-        this.reserveBlock(s.else);
-        return;
-      case "for":
-        this.reserve(s.index.name);
-        for (const c of s.carried) this.reserve(c.name);
-        this.reserveBlock(s.body);
-        return;
-      case "while":
-        for (const c of s.carried) this.reserve(c.name);
-        this.reserveBlock(s.cond);
-        this.reserveBlock(s.body);
-        return;
-      default:
-        throw new Error(`unknown statement ${(s as Stmt).kind}`);
-    }
+    forEachStmt(b, (s) => {
+      for (const x of [...s.outs, ...boundInside(s)]) this.reserve(x.name);
+    });
   }
 }
 

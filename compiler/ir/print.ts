@@ -1,11 +1,21 @@
-// Prints IR in the grammar written at the top of syntax.ts.
+// Prints IR in the grammar written at the top of syntax.ts; parse.ts reads it
+// back (print(parse(s)) === s for every printed s).
 
 import type { Atom, Block, Func, Lit, PrimStmt, Stmt, Var } from "./syntax.js";
 import { typeToString } from "./syntax.js";
 
 export function printFunc(f: Func): string {
   const params = f.params.map(decl).join(", ");
-  return `func ${f.name}(${params}) ${printBlock(f.body, "")}\n`;
+  const results = f.body.results.map((r) => typeToString(r.type)).join(", ");
+  return `func ${printName(f.name)}(${params}) -> (${results}) ${printBlock(f.body, "")}\n`;
+}
+
+/** Words that read as literals, so a variable spelled like one is quoted. */
+export const LITERAL_WORDS: ReadonlySet<string> = new Set(["true", "false", "nan", "inf"]);
+
+/** A name as the grammar spells it: bare when it is an identifier (`%` allowed), else quoted. */
+export function printName(name: string): string {
+  return /^[A-Za-z_$%][A-Za-z0-9_$%]*$/.test(name) && !LITERAL_WORDS.has(name) ? name : JSON.stringify(name);
 }
 
 export function printLit(l: Lit): string {
@@ -16,6 +26,7 @@ export function printLit(l: Lit): string {
       return `${l.value}:i32`;
     default: {
       let s = Number.isFinite(l.value) ? String(l.value) : l.value > 0 ? "inf" : l.value < 0 ? "-inf" : "nan";
+      if (Object.is(l.value, -0)) s = "-0";
       if (/^-?\d+$/.test(s)) s += ".0";
       return l.type.dtype === "f32" ? `${s}:f32` : s;
     }
@@ -23,11 +34,11 @@ export function printLit(l: Lit): string {
 }
 
 export function printAtom(a: Atom): string {
-  return a.kind === "var" ? a.name : printLit(a);
+  return a.kind === "var" ? printName(a.name) : printLit(a);
 }
 
 function decl(x: Var): string {
-  return `${x.name}: ${typeToString(x.type)}`;
+  return `${printName(x.name)}: ${typeToString(x.type)}`;
 }
 
 function atoms(as: Atom[]): string {
@@ -37,7 +48,7 @@ function atoms(as: Atom[]): string {
 function printBlock(b: Block, indent: string): string {
   const inner = indent + "  ";
   const lines = b.stmts.map((s) => inner + printStmt(s, inner));
-  lines.push(`${inner}yield ${atoms(b.results)}`);
+  lines.push(b.results.length ? `${inner}yield ${atoms(b.results)}` : `${inner}yield`);
   return `{\n${lines.join("\n")}\n${indent}}`;
 }
 
@@ -57,7 +68,7 @@ export function printStmt(s: Stmt, indent = ""): string {
       return `${lhs}if ${printAtom(s.cond)} ${printBlock(s.then, indent)} else ${printBlock(s.else, indent)}`;
     case "for":
       return (
-        `${lhs}for ${s.index.name} in ${printAtom(s.lo)}..${printAtom(s.hi)}${s.reverse ? " rev" : ""} ` +
+        `${lhs}for ${printName(s.index.name)} in ${printAtom(s.lo)}..${printAtom(s.hi)}${s.reverse ? " rev" : ""} ` +
         `carry (${carry(s.carried, s.inits)}) ${printBlock(s.body, indent)}`
       );
     case "while":

@@ -3,22 +3,38 @@
 // (forward mode, reverse mode) reads and writes this IR, so transforms
 // compose to any depth.
 //
-// Grammar (as printed by print.ts):
+// Grammar (print.ts writes it, parse.ts reads it back; `//` starts a comment):
 //
-//   func     ::= "func" NAME "(" param,* ")" block
-//   param    ::= var ":" type
+//   func     ::= "func" NAME "(" param,* ")" "->" "(" type,* ")" block
+//                                                                   -- the result types are those the body yields
+//   param    ::= NAME ":" type
 //   block    ::= "{" stmt* "yield" atom,* "}"
-//   stmt     ::= outs "=" PRIM "(" atom,* ")" attrs?               -- primitive application
-//              | outs "=" "if" atom block "else" block             -- both branches yield |outs| atoms
-//              | outs "=" "for" var "in" atom ".." atom "rev"?     -- i = lo, lo+1, .., hi-1 (or reversed)
-//                        "carry" "(" (var ":" type "=" atom),* ")" block
+//   stmt     ::= outs "=" PRIM attrs? "(" atom,* ")"               -- primitive application (one out)
+//              | outs? "if" atom block "else" block                -- both branches yield |outs| atoms
+//              | outs? "for" NAME "in" atom ".." atom "rev"?       -- i32 index i = lo, lo+1, .., hi-1 (or reversed)
+//                        "carry" "(" carried,* ")" block
 //                                                                   -- body yields the next carried values;
 //                                                                   -- outs are the final carried values
-//              | outs "=" "while" "carry" "(" (var ":" type "=" atom),* ")"
+//              | outs? "while" "carry" "(" carried,* ")"
 //                        "cond" block "do" block                   -- cond yields one bool; body yields carried
-//   outs     ::= var ("," var)*  (with ":" type)
-//   atom     ::= var | literal ":" type
-//   type     ::= dtype ("[" rank "]")?                              -- f64, f32, i32, bool; rank 0 is a scalar
+//   outs     ::= NAME ":" type ("," NAME ":" type)* "="
+//   carried  ::= NAME ":" type "=" atom                            -- the init is read outside the loop
+//   attrs    ::= "<" attr ("," attr)* ">"                          -- in this order, each at most once:
+//   attr     ::= INT                                               --   powi's exponent
+//              | dtype                                              --   cast, arr_new, iota
+//              | "axes" "=" "[" INT,* "]" | "keepdims" | "perm" "=" "[" INT,* "]"
+//   atom     ::= NAME | literal                                    -- a variable's type is its definition's
+//   literal  ::= "true" | "false"                                  -- bool
+//              | INT ":i32"                                        -- i32: 3:i32, -1:i32
+//              | float (":f32")?                                   -- f64, or f32 with the suffix
+//   float    ::= -?DIGITS "." DIGITS (e[+-]DIGITS)? | -?DIGITS e[+-]DIGITS | "nan" | "inf" | "-inf"
+//                                                                   -- "-0.0" is negative zero
+//   type     ::= dtype ("[" rank "]")?                              -- rank 0 (no brackets) is a scalar
+//   dtype    ::= "f64" | "f32" | "i32" | "bool"
+//   NAME     ::= [A-Za-z_$%][A-Za-z0-9_$%]*  except true, false, nan, inf
+//              | a JSON string ("x.y", "nan")                       -- any other name, quoted
+//                                                                   -- a leading % marks a name no source
+//                                                                   -- variable can have (%while_index)
 //
 // Scoping is lexical: a block may read any variable defined before it in an
 // enclosing block. Variables are assigned exactly once; names are unique in a
