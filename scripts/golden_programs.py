@@ -536,6 +536,27 @@ def portfolio():
     return lines(weights=weights(logits), utility=utility(logits, 3.0), dutility_daversion=d_aversion)
 
 
+@program("float64")
+def relu_classifier():
+    def logits(p, x):
+        h = jnp.maximum(jnp.dot(x, p["W1"]) + p["b1"], 0)
+        return jnp.dot(h, p["W2"]) + p["b2"]
+
+    def cross_entropy(p, x, onehot):
+        z = logits(p, x)
+        m = jnp.max(z, 1, keepdims=True)
+        logp = z - m - jnp.log(jnp.sum(jnp.exp(z - m), 1, keepdims=True))
+        return -jnp.mean(jnp.sum(onehot * logp, 1))
+
+    kx, k1, k2 = jax.random.split(jax.random.key(0), 3)
+    x = jax.random.uniform(kx, (8, 2), minval=-1, maxval=1)
+    onehot = jnp.array([[1.0, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]])
+    p = {"W1": jax.random.normal(k1, (2, 5)), "b1": jnp.full(5, 0.1), "W2": jax.random.normal(k2, (5, 3)), "b2": jnp.zeros(3)}
+    g = grad(cross_entropy)(p, x, onehot)
+    norms = [math.sqrt(float(jnp.vdot(g[k], g[k]))) for k in ["W1", "b1", "W2", "b2"]]
+    return lines(logits=jax.jit(logits)(p, x), loss=cross_entropy(p, x, onehot), grad_norms=norms, dW2=g["W2"])
+
+
 # ---- float32 programs (run in a process without x64) --------------------------------------------
 
 @program("float32")
