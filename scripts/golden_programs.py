@@ -557,6 +557,68 @@ def relu_classifier():
     return lines(logits=jax.jit(logits)(p, x), loss=cross_entropy(p, x, onehot), grad_norms=norms, dW2=g["W2"])
 
 
+@program("float64")
+def huber_robust():
+    xs = [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
+    ys = [0.9, 2.1, 2.9, 9.0, 5.1, 5.9, -3.0, 8.1]
+    mask = [1, 1, 1, 1, 1, 1, 0, 1]
+
+    def huber_loss(slope, intercept, delta):
+        total, count = 0.0, 0
+        for i in range(len(xs)):
+            if mask[i] == 0:
+                continue
+            r = slope * xs[i] + intercept - ys[i]
+            a = jnp.abs(r)
+            total = total + jnp.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+            count += 1
+        return total / count
+
+    ds, di = grad(huber_loss, (0, 1))(1.0, 0.5, 1.0)
+    vg = jax.jit(value_and_grad(huber_loss, (0, 1)))
+    slope, intercept = 0.0, 0.0
+    for _ in range(200):
+        _, (gs, gi) = vg(slope, intercept, 1.0)
+        slope, intercept = slope - 0.2 * float(gs), intercept - 0.2 * float(gi)
+    return lines(loss=huber_loss(1.0, 0.5, 1.0), dslope=ds, dintercept=di, fit=[slope, intercept],
+                 final_loss=huber_loss(slope, intercept, 1.0))
+
+
+@program("float64")
+def newton_opt2d():
+    def himmelblau(v):
+        x, y = v[0], v[1]
+        return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
+
+    g, H = grad(himmelblau), hessian(himmelblau)
+    v = jnp.array([3.5, 1.5])
+    start_value, start_grad = himmelblau(v), g(v)
+    for _ in range(8):
+        gv = [float(t) for t in g(v)]
+        h = [float(t) for t in jnp.ravel(H(v))]
+        det = h[0] * h[3] - h[1] * h[2]
+        s0 = (h[3] * gv[0] - h[1] * gv[1]) / det
+        s1 = (-h[2] * gv[0] + h[0] * gv[1]) / det
+        v = jnp.array([float(v[0]) - s0, float(v[1]) - s1])
+
+    def count(a):
+        x, n = 1.0, 0
+        while True:
+            prev, x, n = x, math.cos(a * x), n + 1
+            if not abs(x - prev) > 1e-12:
+                return n
+
+    def fixed_point(a, n):
+        x = 1.0
+        for _ in range(n):
+            x = jnp.cos(a * x)
+        return x
+
+    n = count(0.7)
+    return lines(start_value=start_value, start_grad=start_grad, minimum=v, hessian=H(v), fixed_point=fixed_point(0.7, n),
+                 dfixed_point=grad(fixed_point)(0.7, n))
+
+
 # ---- float32 programs (run in a process without x64) --------------------------------------------
 
 @program("float32")
