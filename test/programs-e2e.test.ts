@@ -7,7 +7,7 @@
 // formatted table, a training log) must come out exactly.
 //
 // Regenerate the goldens: /work/venv/bin/python scripts/golden_programs.py
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -128,6 +128,10 @@ describe("realistic programs, run with `tsgrad run` and compared with JAX", () =
   it("every program has a golden and every golden a program", () => {
     const files = readdirSync(new URL("./programs/", import.meta.url)).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3));
     expect(files.sort()).toEqual(names);
+  });
+
+  it("the programs type-check under tsc --strict (test/programs/tsconfig.json)", () => {
+    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "test/programs/tsconfig.json"], { encoding: "utf8" });
   });
 
   for (const name of names) {
