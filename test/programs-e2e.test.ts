@@ -43,11 +43,14 @@ const KNOWN_FAILING = new Set<string>([
   // A function that reads an array's elements but never its length (`A[r * n + p[r]]`,
   // `v[0]`) compiles to a native kernel without the length parameter, and the call
   // passes it anyway: "k_… expects 1 arguments, got 2" (plain calls fail too).
+  // (heap_permanent's gradient then meets the reverse-mode cause above: its
+  // swaps are array writes inside branches inside a loop.)
   "heap_permanent", "newton_opt2d",
   // A module-level JS number array indexed by a loop counter (`observed[j]`,
   // `seq[t]`): TSG1035 "the index of a list must be known at compile time".
   // (lstm_cell also: the module-level `const gate = (...) => ({...})` helper is
-  // compiled and rejects its JS-list arguments, "wrapper does not compile for these arguments".)
+  // compiled and rejects its JS-list arguments, "wrapper does not compile for these
+  // arguments"; past both, its h and c carried through the loop meet the reverse-mode cause.)
   "euler_decay", "lstm_cell",
   // An inline arrow passed to grad that reads a module const (`grad((x) => Math.sin(k * x))`):
   // TSG1011 free variable `k`. (Then: a closure returned by a factory function,
@@ -56,7 +59,8 @@ const KNOWN_FAILING = new Set<string>([
   // A stored transform (`const gradF = grad(f)`) called inside a compiled function: TSG1009 unknown function.
   "stored_transform",
   // An accumulator started as `let total = 0` and assigned arrays in a loop: TSG1028
-  // (rank 0 on one path, rank 1 on another), where JAX broadcasts.
+  // (rank 0 on one path, rank 1 on another), where JAX broadcasts. (Started as
+  // np.zeros, it meets the reverse-mode cause: an array carried through a loop.)
   "kmeans_lsq",
   // `xs.map(damped)` calls the compiled top-level `damped` with (x, index, array):
   // "damped takes 1 argument, got 3", where a JS function ignores the extras.
