@@ -9,7 +9,8 @@ Writes test/data/kinks_golden.json, the one table test/kinks.test.ts runs:
 the JAX function beside it here); `args` are its inputs (numbers or nested
 lists); for each dtype, "value" is f(*args), "grad" is jax.grad(f, argnums)
 (a list when argnums has several entries) and, for functions of scalars,
-"grad2" is grad(grad(f, k), k) with k = argnums[0]. Non-finite floats are the
+"grad2" is grad(grad(f, k), k) with k = argnums[0]; some functions of one
+array have "hessian", jax.hessian(f). Non-finite floats are the
 strings "NaN", "Infinity", "-Infinity". tol is a relative tolerance: 0 means
 bit-for-bit (up to the sign of zero); transcendental functions allow an ulp or
 two, since XLA's libm and V8's / LLVM's differ. A row's "tsgrad" entry, when
@@ -54,7 +55,7 @@ def scalar_args(args):
     return all(np.ndim(a) == 0 for a in args)
 
 
-def case(name, ts, fn, args, argnums=(0,), tol=0, grad2=True, tsgrad=None):
+def case(name, ts, fn, args, argnums=(0,), tol=0, grad2=True, tsgrad=None, hess=False):
     """`fn` is the JAX function `ts` is written to match; `tsgrad` records where tsgrad knowingly differs, and why."""
     row = {"name": name, "ts": ts, "args": enc(args), "argnums": list(argnums), "tol": tol}
     if tsgrad:
@@ -66,6 +67,8 @@ def case(name, ts, fn, args, argnums=(0,), tol=0, grad2=True, tsgrad=None):
         if grad2 and scalar_args(args):
             k = argnums[0]
             out["grad2"] = enc(jax.grad(jax.grad(fn, k), k)(*xs))
+        if hess:
+            out["hessian"] = enc(jax.hessian(fn)(*xs))
         row[key] = out
     cases.append(row)
 
@@ -80,7 +83,7 @@ case("maximum tie", "(x: number, y: number) => np.maximum(x, y)", jnp.maximum, [
 case("minimum tie", "(x: number, y: number) => np.minimum(x, y)", jnp.minimum, [1.5, 1.5], (0, 1))
 case("Math.min tie", "(x: number, y: number) => Math.min(x, y)", jnp.minimum, [-2.0, -2.0], (0, 1))
 case("minimum(x, 0) at 0", "(x: number) => np.minimum(x, 0)", lambda x: jnp.minimum(x, 0.0), [0.0])
-case("relu of an array at 0", "(x: Tensor) => np.sum(np.maximum(x, 0))", lambda x: jnp.sum(jnp.maximum(x, 0.0)), [[-1.0, 0.0, 2.0]])
+case("relu of an array at 0", "(x: Tensor) => np.sum(np.maximum(x, 0))", lambda x: jnp.sum(jnp.maximum(x, 0.0)), [[-1.0, 0.0, 2.0]], hess=True)
 case("maximum, array and a tied scalar", "(x: Tensor, y: number) => np.sum(np.maximum(x, y))",
      lambda x, y: jnp.sum(jnp.maximum(x, y)), [[1.0, 2.0, 2.0], 2.0], (0, 1))
 case("minimum, broadcast rows with ties", "(x: Tensor, y: Tensor) => np.sum(np.minimum(x, y) * x)",
@@ -94,14 +97,14 @@ case("sign at 0", "(x: number) => np.sign(x) * 3 + x", lambda x: jnp.sign(x) * 3
 case("clip at the lower bound", "(x: number) => np.clip(x, -1, 2)", lambda x: jnp.clip(x, -1.0, 2.0), [-1.0])
 case("clip at the upper bound", "(x: number) => np.clip(x, -1, 2)", lambda x: jnp.clip(x, -1.0, 2.0), [2.0])
 case("clip of an array at both bounds", "(x: Tensor) => np.sum(np.clip(x, -1, 1) * x)",
-     lambda x: jnp.sum(jnp.clip(x, -1.0, 1.0) * x), [[-2.0, -1.0, 0.0, 1.0, 2.0]])
+     lambda x: jnp.sum(jnp.clip(x, -1.0, 1.0) * x), [[-2.0, -1.0, 0.0, 1.0, 2.0]], hess=True)
 case("where at the switch", "(x: number) => np.where(x > 0, x * x, -x)", lambda x: jnp.where(x > 0, x * x, -x), [0.0])
 case("ternary at the switch", "(x: number) => (x > 0 ? x : 0)", lambda x: jnp.where(x > 0, x, 0.0), [0.0])
 case("where with sqrt(0) in the other branch", "(x: number) => np.where(x > 0, np.sqrt(x), 0)",
      lambda x: jnp.where(x > 0, jnp.sqrt(x), 0.0), [0.0])
 
 # ---- max / min reductions, argmax ------------------------------------------------------
-case("max with a tie", "(x: Tensor) => np.max(x)", jnp.max, [[1.0, 3.0, 3.0]])
+case("max with a tie", "(x: Tensor) => np.max(x)", jnp.max, [[1.0, 3.0, 3.0]], hess=True)
 case("min with three tied", "(x: Tensor) => np.min(x) * 0.7", lambda x: jnp.min(x) * 0.7, [[2.0, 2.0, 5.0, 2.0]])
 case("max along axis 0 with ties", "(x: Tensor) => np.sum(np.max(x, 0) * np.array([0.1, 0.7, 1.3]))",
      lambda x: jnp.sum(jnp.max(x, 0) * jnp.array([0.1, 0.7, 1.3], x.dtype)), [[[1.0, 5.0, 2.0], [1.0, 5.0, 3.0]]])
@@ -115,9 +118,9 @@ case("argmin ties along an axis", "(x: Tensor) => np.sum(np.argmin(x, 1) * np.su
 
 # ---- logsumexp, logaddexp, softplus, sigmoid ----------------------------------------
 lse = jax.nn.logsumexp
-case("logsumexp with -inf entries", "(x: Tensor) => np.logsumexp(x)", lse, [[0.0, -inf, 1.0]], tol=ULP)
+case("logsumexp with -inf entries", "(x: Tensor) => np.logsumexp(x)", lse, [[0.0, -inf, 1.0]], tol=ULP, hess=True)
 case("logsumexp of all -inf", "(x: Tensor) => np.logsumexp(x)", lse, [[-inf, -inf]])
-case("logsumexp with a tie", "(x: Tensor) => np.logsumexp(x)", lse, [[2.0, 2.0]], tol=ULP)
+case("logsumexp with a tie", "(x: Tensor) => np.logsumexp(x)", lse, [[2.0, 2.0]], tol=ULP, hess=True)
 case("logsumexp along an axis, a row of -inf", "(x: Tensor) => np.sum(np.logsumexp(x, 1) * np.array([0.5, 2]))",
      lambda x: jnp.sum(lse(x, 1) * jnp.array([0.5, 2.0], x.dtype)), [[[-inf, -inf], [1.0, -inf]]])
 case("logaddexp tie", "(x: number, y: number) => np.logaddexp(x, y)", jnp.logaddexp, [0.7, 0.7], (0, 1), tol=ULP)
@@ -185,8 +188,12 @@ case("Math.floor at 3", "(x: number) => Math.floor(x) * x", lambda x: jnp.floor(
 case("mean", "(x: Tensor) => np.mean(x) * 0.7", lambda x: jnp.mean(x) * 0.7, [[1.0, 2.0, 4.0]])
 case("mean along an axis", "(x: Tensor) => np.sum(np.mean(x, 0) * np.array([0.3, 0.9]))",
      lambda x: jnp.sum(jnp.mean(x, 0) * jnp.array([0.3, 0.9], x.dtype)), [[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]])
-case("prod with a zero", "(x: Tensor) => np.prod(x)", jnp.prod, [[0.0, 2.0, 3.0]])
-case("prod with two zeros", "(x: Tensor) => np.prod(x)", jnp.prod, [[0.0, 2.0, 0.0]])
+case("prod with a zero", "(x: Tensor) => np.prod(x)", jnp.prod, [[0.0, 2.0, 3.0]], hess=True)
+case("prod with two zeros", "(x: Tensor) => np.prod(x)", jnp.prod, [[0.0, 2.0, 0.0]], hess=True)
+case("prod with three zeros", "(x: Tensor) => np.prod(x)", jnp.prod, [[0.0, 2.0, 0.0, 0.0]], hess=True)
+case("prod along an axis with zeros", "(x: Tensor) => np.sum(np.prod(x, 1) * np.array([0.7, 1.3]))",
+     lambda x: jnp.sum(jnp.prod(x, 1) * jnp.array([0.7, 1.3], x.dtype)), [[[0.0, 2.0, 0.5], [1.5, -2.0, 3.0]]], hess=True)
+case("prod with a zero, two nonzero", "(x: Tensor) => np.prod(x)", jnp.prod, [[1.5, 0.0, -2.0, 3.0]], hess=True)
 
 # ---- float32 rounding of division: ct / y, not (1 / y) * ct -----------------------------------
 case("division rounds as jax (ct / y)", "(x: number, y: number) => (x / y) * 0.9", lambda x, y: (x / y) * 0.9, [1.1, 3.0], (0, 1))

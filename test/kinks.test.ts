@@ -2,7 +2,8 @@
 // (test/data/kinks_golden.json, written by scripts/golden_kinks.py). Each row
 // of that one table is a TypeScript function as a user writes it, compiled
 // by the front end as `tsgrad run` compiles a module, and JAX's value, first
-// and second derivative at one point, in float64 and float32. Every row runs
+// and second derivative (grad of grad, or the Hessian) at one point, in
+// float64 and float32. Every row runs
 // on both backends.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as frontend from "../compiler/frontend/index.js";
 import { nativeAvailable } from "../compiler/backends/llvm/index.js";
-import { NDArray, config, grad, jit, np, setBackend, useFrontend } from "../runtime/index.js";
+import { NDArray, config, grad, hessian, jit, np, setBackend, useFrontend } from "../runtime/index.js";
 import { bind, jitted } from "../runtime/internal.js";
 import { tracedOf } from "../runtime/traced.js";
 
@@ -20,6 +21,7 @@ interface Golden {
   value: Value;
   grad: Value;
   grad2?: Value;
+  hessian?: Value;
 }
 interface Row {
   name: string;
@@ -92,6 +94,7 @@ for (const x64 of [true, false]) {
           ["value", jit(f), want.value],
           ["grad", grad(f, nums), want.grad],
           ...(want.grad2 === undefined ? [] : [["grad2", grad(grad(f, r.argnums[0]), r.argnums[0]), want.grad2]]),
+          ...(want.hessian === undefined ? [] : [["hessian", hessian(f), want.hessian]]),
         ].map(([what, g, jax]) => {
           const w = r.tsgrad?.[what as keyof Golden] ?? jax;
           const e = close(plain((g as (...xs: unknown[]) => unknown)(...args)), decode(w as Value), tol);

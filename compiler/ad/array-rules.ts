@@ -82,19 +82,25 @@ function chooser(): CustomRule {
 
 /**
  * The product of the other elements of each reduced group, exact where x has
- * zeros (jax's reduce_prod rule multiplies the others too): out / x without a
- * zero, the product of the nonzero elements at a group's only zero, 0 elsewhere.
+ * zeros (jax's reduce_prod rule multiplies the others too) and differentiable
+ * again there. With P the product of the group's nonzero elements and Z that
+ * of its zeros (1 without any): Z · (P / x) at a nonzero element; at a zero,
+ * P when it is the only one, (S - x) · P beside exactly one other (S the sum of
+ * the zeros: the other zero, as a value to differentiate), 0 beside more.
  */
-function othersProduct(b: Builder, x: Atom, out: Atom, a: Attrs | undefined): Atom {
+function othersProduct(b: Builder, x: Atom, a: Attrs | undefined): Atom {
   const keep = { axes: reducedAxes(x, a), keepdims: true };
   const spread = (y: Atom) => b.prim("broadcast_like", [y, x]);
-  const zero = b.prim("eq", [x, lit(0, { dtype: x.type.dtype, rank: 0 })]);
-  const safe = b.select(zero, lit(1, { dtype: x.type.dtype, rank: 0 }), x);
-  const zeros = spread(b.prim("reduce_sum", [b.cast(zero, "i32")], keep));
-  const nonzeroProduct = spread(b.prim("reduce_prod", [safe], keep));
-  const onlyZero = b.prim("and", [zero, b.prim("eq", [zeros, lit(1, i32)])]);
-  const atZero = b.select(onlyZero, nonzeroProduct, lit(0, { dtype: x.type.dtype, rank: 0 }));
-  return b.select(b.prim("eq", [zeros, lit(0, i32)]), b.div(spread(keepDims(b, out, x, a)), safe), atZero);
+  const [zero, one] = [0, 1].map((v) => lit(v, { dtype: x.type.dtype, rank: 0 }));
+  const isZero = b.prim("eq", [x, zero]);
+  const safe = b.select(isZero, one, x);
+  const P = spread(b.prim("reduce_prod", [safe], keep));
+  const Z = spread(b.prim("reduce_prod", [b.select(isZero, x, one)], keep));
+  const S = spread(b.prim("reduce_sum", [b.select(isZero, x, zero)], keep));
+  const zeros = spread(b.prim("reduce_sum", [b.cast(isZero, "i32")], keep));
+  const beside = b.select(b.prim("eq", [zeros, lit(2, i32)]), b.mul(b.sub(S, x), P), zero);
+  const atZero = b.select(b.prim("eq", [zeros, lit(1, i32)]), P, beside);
+  return b.select(isZero, atZero, b.mul(Z, b.div(P, safe)));
 }
 
 export const arrayRules: Record<ArrayPrim, Rule> = {
@@ -125,8 +131,8 @@ export const arrayRules: Record<ArrayPrim, Rule> = {
   // d prod = Σ dx_i · (the product of the others)
   reduce_prod: {
     kind: "custom",
-    jvp: (b, [t], [x], out, a) => (t ? b.prim("reduce_sum", [b.mul(t, othersProduct(b, x, out, a))], a) : null),
-    vjp: (b, ct, [x], out, a) => [b.mul(b.prim("broadcast_like", [keepDims(b, ct, x, a), x]), othersProduct(b, x, out, a))],
+    jvp: (b, [t], [x], _out, a) => (t ? b.prim("reduce_sum", [b.mul(t, othersProduct(b, x, a))], a) : null),
+    vjp: (b, ct, [x], _out, a) => [b.mul(b.prim("broadcast_like", [keepDims(b, ct, x, a), x]), othersProduct(b, x, a))],
   },
   reduce_max: chooser(),
   reduce_min: chooser(),
