@@ -54,7 +54,7 @@ const eq0 = (b: Builder, x: Atom) => b.prim("eq", [x, c(x, 0)]);
 
 /**
  * An elementwise rule written as jax writes `div(g, d)`: argument k's tangent
- * is divided by `denom(x)[k]` (after `pre`, a factor applied first, as jax's
+ * is divided by `denoms(x)[k]` (after `pre`, a factor applied first, as jax's
  * log10 multiplies by 1/ln 10), and so is its cotangent.
  */
 function quotient(denoms: (b: Builder, x: Atom[]) => Atom[], pre?: (b: Builder, g: Atom) => Atom): Rule {
