@@ -41,7 +41,7 @@ export class PRNGKey {
 /** A key or (nested) arrays of keys, e.g. the result of `split`. */
 export type KeyArray = PRNGKey | readonly KeyArray[];
 /** Anything accepted where a single key is expected: a PRNGKey or raw uint32[2] key data. */
-export type KeyLike = PRNGKey | Uint32Array;
+export type KeyLike = PRNGKey | NDArray | Uint32Array;
 
 function describe(v: unknown): string {
   if (v === null) return "null";
@@ -52,6 +52,7 @@ function describe(v: unknown): string {
 
 function keyWords(name: string, key: unknown): [number, number] {
   if (key instanceof PRNGKey) return [key.words[0], key.words[1]];
+  if (key instanceof NDArray && key.dtype === "uint32" && key.shape.length === 1 && key.shape[0] === 2) return [key.data[0], key.data[1]]; // raw key data
   if (key instanceof Uint32Array && key.length === 2) return [key[0], key[1]]; // legacy raw key
   const hint = Array.isArray(key) ? " (split returns an array of keys: index it, e.g. keys[0])" : "";
   throw new TypeError(`random.${name}: expected a single PRNG key from random.key/split, got ${describe(key)}${hint}`);
@@ -91,7 +92,8 @@ export function key(seed: number | bigint): PRNGKey {
 }
 
 /** A key from its two uint32 words (`jax.random.wrap_key_data`). */
-export function wrapKeyData(data: ArrayLike<number>): PRNGKey {
+export function wrapKeyData(raw: ArrayLike<number> | NDArray): PRNGKey {
+  const data = raw instanceof NDArray ? raw.data : raw;
   if (data.length !== 2 || !Array.from(data).every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
     throw new TypeError("random.wrapKeyData: expected two uint32 words");
   }
@@ -99,13 +101,11 @@ export function wrapKeyData(data: ArrayLike<number>): PRNGKey {
 }
 
 /**
- * The raw uint32 words of a key (`jax.random.key_data`): a Uint32Array of
- * length 2 for one key, an NDArray of shape [...keysShape, 2] for key arrays.
+ * The raw uint32 words of a key (`jax.random.key_data`): a uint32 NDArray of
+ * shape [2] for one key (`Array([0, 0], dtype=uint32)`), [...keysShape, 2] for key arrays.
  */
-export function keyData(key: KeyLike): Uint32Array;
-export function keyData(keys: readonly KeyArray[]): NDArray;
-export function keyData(keys: KeyLike | readonly KeyArray[]): Uint32Array | NDArray {
-  if (!Array.isArray(keys)) return Uint32Array.from(keyWords("keyData", keys));
+export function keyData(keys: KeyLike | readonly KeyArray[]): NDArray {
+  if (!Array.isArray(keys)) return new NDArray(Uint32Array.from(keyWords("keyData", keys)), [2], "uint32");
   const shape: number[] = [];
   for (let level: unknown = keys; Array.isArray(level); level = level[0]) shape.push(level.length);
   const out: number[] = [];

@@ -58,18 +58,49 @@ const matmul: CustomRule = {
   vjp: (b, ct, xs) => matmulVjp(b, ct, xs),
 };
 
-/** jax's _reduce_chooser_jvp_rule: the tangent averages over the positions attaining the extremum. */
+/**
+ * jax's _reduce_chooser_jvp_rule: the tangent averages over the positions
+ * attaining the extremum, sum(t · hit) / count; its transpose (ct / count) · hit.
+ */
 function chooser(): CustomRule {
-  const weights = (b: Builder, x: Atom, out: Atom, a: Attrs | undefined) => {
-    const hit = b.cast(b.prim("eq", [x, b.prim("broadcast_like", [keepDims(b, out, x, a), x])]), x.type.dtype);
-    const counts = b.prim("reduce_sum", [hit], { axes: reducedAxes(x, a), keepdims: true });
-    return b.div(hit, counts);
-  };
+  const hits = (b: Builder, x: Atom, out: Atom, a: Attrs | undefined) =>
+    b.cast(b.prim("eq", [x, b.prim("broadcast_like", [keepDims(b, out, x, a), x])]), x.type.dtype);
+  const count = (b: Builder, hit: Atom, x: Atom, a: Attrs | undefined) => b.prim("reduce_sum", [hit], a);
   return {
     kind: "custom",
-    jvp: (b, [t], [x], out, a) => (t ? b.prim("reduce_sum", [b.mul(t, weights(b, x, out, a))], a) : null),
-    vjp: (b, ct, [x], out, a) => [b.mul(b.prim("broadcast_like", [keepDims(b, ct, x, a), x]), weights(b, x, out, a))],
+    jvp: (b, [t], [x], out, a) => {
+      if (!t) return null;
+      const hit = hits(b, x, out, a);
+      return b.div(b.prim("reduce_sum", [b.mul(t, hit)], a), count(b, hit, x, a));
+    },
+    vjp: (b, ct, [x], out, a) => {
+      const hit = hits(b, x, out, a);
+      return [b.mul(b.prim("broadcast_like", [keepDims(b, b.div(ct, count(b, hit, x, a)), x, a), x]), hit)];
+    },
   };
+}
+
+/**
+ * The product of the other elements of each reduced group, exact where x has
+ * zeros (jax's reduce_prod rule multiplies the others too) and differentiable
+ * again there. With P the product of the group's nonzero elements and Z that
+ * of its zeros (1 without any): Z · (P / x) at a nonzero element; at a zero,
+ * P when it is the only one, (S - x) · P beside exactly one other (S the sum of
+ * the zeros: the other zero, as a value to differentiate), 0 beside more.
+ */
+function othersProduct(b: Builder, x: Atom, a: Attrs | undefined): Atom {
+  const keep = { axes: reducedAxes(x, a), keepdims: true };
+  const spread = (y: Atom) => b.prim("broadcast_like", [y, x]);
+  const [zero, one] = [0, 1].map((v) => lit(v, { dtype: x.type.dtype, rank: 0 }));
+  const isZero = b.prim("eq", [x, zero]);
+  const safe = b.select(isZero, one, x);
+  const P = spread(b.prim("reduce_prod", [safe], keep));
+  const Z = spread(b.prim("reduce_prod", [b.select(isZero, x, one)], keep));
+  const S = spread(b.prim("reduce_sum", [b.select(isZero, x, zero)], keep));
+  const zeros = spread(b.prim("reduce_sum", [b.cast(isZero, "i32")], keep));
+  const beside = b.select(b.prim("eq", [zeros, lit(2, i32)]), b.mul(b.sub(S, x), P), zero);
+  const atZero = b.select(b.prim("eq", [zeros, lit(1, i32)]), P, beside);
+  return b.select(isZero, atZero, b.mul(Z, b.div(P, safe)));
 }
 
 export const arrayRules: Record<ArrayPrim, Rule> = {
@@ -97,11 +128,11 @@ export const arrayRules: Record<ArrayPrim, Rule> = {
     (b, t, _x, a) => b.prim("reduce_sum", [t], a),
     (b, ct, [x], a) => b.prim("broadcast_like", [keepDims(b, ct, x, a), x]),
   ),
-  // d prod = prod · Σ dx/x; exact away from zeros (like jax's rule there)
+  // d prod = Σ dx_i · (the product of the others)
   reduce_prod: {
     kind: "custom",
-    jvp: (b, [t], [x], out, a) => (t ? b.mul(out, b.prim("reduce_sum", [b.div(t, x)], a)) : null),
-    vjp: (b, ct, [x], out, a) => [b.div(b.prim("broadcast_like", [keepDims(b, b.mul(ct, out), x, a), x]), x)],
+    jvp: (b, [t], [x], _out, a) => (t ? b.prim("reduce_sum", [b.mul(t, othersProduct(b, x, a))], a) : null),
+    vjp: (b, ct, [x], _out, a) => [b.mul(b.prim("broadcast_like", [keepDims(b, ct, x, a), x]), othersProduct(b, x, a))],
   },
   reduce_max: chooser(),
   reduce_min: chooser(),

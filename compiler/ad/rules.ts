@@ -10,7 +10,12 @@
 //
 // Conventions at non-differentiable points follow jax.grad (see README,
 // "Derivatives at kinks"): |x|' = 1 at 0, max/min split the derivative 1/2
-// each at ties, sign/floor/ceil/round/trunc/comparisons have derivative 0.
+// each at ties, sign/floor/ceil/round/trunc/comparisons have derivative 0,
+// hypot's is 1/2 each at (0, 0). Where jax writes a derivative as a quotient
+// (`div(g, x)` for log, div's own rule), the rule is "custom" and divides the
+// tangent or cotangent itself, so float32 results round as jax's do; a partial
+// 1/x multiplied by the cotangent rounds twice. test/kinks.test.ts checks
+// these points against jax.
 
 import type { Builder } from "../ir/builder.js";
 import { type Atom, type Attrs, type Prim, isFloat, lit } from "../ir/syntax.js";
@@ -45,6 +50,38 @@ const c = (like: Atom, value: number) => lit(value, { dtype: like.type.dtype, ra
 const sq = (b: Builder, x: Atom) => b.mul(x, x);
 const recip = (b: Builder, x: Atom) => b.div(c(x, 1), x);
 const rsqrt = (b: Builder, x: Atom) => recip(b, b.prim("sqrt", [x]));
+const eq0 = (b: Builder, x: Atom) => b.prim("eq", [x, c(x, 0)]);
+
+/**
+ * An elementwise rule written as jax writes `div(g, d)`: argument k's tangent
+ * is divided by `denoms(x)[k]` (after `pre`, a factor applied first, as jax's
+ * log10 multiplies by 1/ln 10), and so is its cotangent.
+ */
+function quotient(denoms: (b: Builder, x: Atom[]) => Atom[], pre?: (b: Builder, g: Atom) => Atom): Rule {
+  const scale = (b: Builder, g: Atom, d: Atom) => b.div(pre ? pre(b, g) : g, d);
+  return {
+    kind: "custom",
+    jvp: (b, ts, x) => {
+      const terms = denoms(b, x).flatMap((d, k) => (ts[k] ? [scale(b, ts[k]!, d)] : []));
+      return terms.length ? terms.reduce((p, q) => b.add(p, q)) : null;
+    },
+    vjp: (b, ct, x) => denoms(b, x).map((d) => scale(b, ct, d)),
+  };
+}
+
+/**
+ * jax's div: the tangent t_x / y - (t_y · x) · y^-2 and the cotangents ct / y and
+ * -((ct · y^-2) · x), with y^-2 = 1 / (y · y) as integer_pow computes it.
+ */
+const div: CustomRule = {
+  kind: "custom",
+  jvp: (b, [tx, ty], [x, y]) => {
+    const dx = tx ? b.div(tx, y) : null;
+    const dy = ty ? b.mul(b.mul(b.neg(ty), x), recip(b, sq(b, y))) : null;
+    return dx && dy ? b.add(dx, dy) : (dx ?? dy);
+  },
+  vjp: (b, ct, [x, y]) => [b.div(ct, y), b.neg(b.mul(b.mul(ct, recip(b, sq(b, y))), x))],
+};
 
 /** jax's _balanced_eq: 1 where x alone attains the extremum, 1/2 at a tie, 0 elsewhere. */
 function balanced(b: Builder, x: Atom, out: Atom, y: Atom): Atom {
@@ -57,7 +94,7 @@ export const rules: Record<Prim, Rule> = {
   sub: partials((_b, [x, y]) => [c(x, 1), c(y, -1)]),
   mul: partials((_b, [x, y]) => [y, x]),
   fma: partials((_b, [x, y, z]) => [y, x, c(z, 1)]),
-  div: partials((b, [, y], out) => [recip(b, y), b.neg(b.div(out, y))]),
+  div,
   neg: partials((_b, [x]) => [c(x, -1)]),
   // x % y = x - trunc(x / y) * y (C fmod, JS %)
   rem: partials((b, [x, y]) => [c(x, 1), b.neg(b.prim("trunc", [b.div(x, y)]))]),
@@ -77,7 +114,7 @@ export const rules: Record<Prim, Rule> = {
   tan: partials((b, [x], out) => [b.add(c(x, 1), sq(b, out))]),
   asin: partials((b, [x]) => [rsqrt(b, b.sub(c(x, 1), sq(b, x)))]),
   acos: partials((b, [x]) => [b.neg(rsqrt(b, b.sub(c(x, 1), sq(b, x))))]),
-  atan: partials((b, [x]) => [recip(b, b.add(c(x, 1), sq(b, x)))]),
+  atan: quotient((b, [x]) => [b.add(c(x, 1), sq(b, x))]),
   atan2: partials((b, [y, x]) => {
     const r2 = b.add(sq(b, x), sq(b, y));
     return [b.div(x, r2), b.neg(b.div(y, r2))];
@@ -91,17 +128,28 @@ export const rules: Record<Prim, Rule> = {
     return [b.add(d, b.mul(d, out))];
   }),
   asinh: partials((b, [x]) => [rsqrt(b, b.add(sq(b, x), c(x, 1)))]),
-  acosh: partials((b, [x]) => [rsqrt(b, b.mul(b.sub(x, c(x, 1)), b.add(x, c(x, 1))))]),
-  atanh: partials((b, [x]) => [recip(b, b.mul(b.sub(c(x, 1), x), b.add(c(x, 1), x)))]),
+  acosh: partials((b, [x]) => [rsqrt(b, b.sub(sq(b, x), c(x, 1)))]),
+  // jax: (1 / (1 + x)) · (g / (1 - x))
+  atanh: {
+    kind: "custom",
+    jvp: (b, [t], [x]) => (t ? b.mul(recip(b, b.add(c(x, 1), x)), b.div(t, b.sub(c(x, 1), x))) : null),
+    vjp: (b, ct, [x]) => [b.mul(recip(b, b.add(c(x, 1), x)), b.div(ct, b.sub(c(x, 1), x)))],
+  },
   exp: partials((_b, _x, out) => [out]),
   expm1: partials((b, [x], out) => [b.add(out, c(x, 1))]),
-  log: partials((b, [x]) => [recip(b, x)]),
-  log1p: partials((b, [x]) => [recip(b, b.add(x, c(x, 1)))]),
-  log2: partials((b, [x]) => [recip(b, b.mul(x, c(x, Math.LN2)))]),
-  log10: partials((b, [x]) => [recip(b, b.mul(x, c(x, Math.LN10)))]),
+  log: quotient((_b, [x]) => [x]),
+  log1p: quotient((b, [x]) => [b.add(x, c(x, 1))]),
+  // jnp.log2 is log(x) / log(2), jnp.log10 is log(x) · (1 / log(10))
+  log2: quotient((_b, [x]) => [x], (b, g) => b.div(g, c(g, Math.LN2))),
+  log10: quotient((_b, [x]) => [x], (b, g) => b.mul(g, c(g, 1 / Math.LN10))),
   sqrt: partials((b, [x], out) => [b.div(c(x, 0.5), out)]),
-  cbrt: partials((b, [x], out) => [b.div(c(x, 1 / 3), sq(b, out))]),
-  hypot: partials((b, [x, y], out) => [b.div(x, out), b.div(y, out)]),
+  cbrt: partials((b, [x], out) => [b.mul(c(x, 1 / 3), recip(b, sq(b, out)))]),
+  // x / hypot, and 1/2 each at (0, 0), where jnp.hypot's max(|x|, |y|) ties
+  hypot: partials((b, [x, y], out) => {
+    const zero = eq0(b, out);
+    const r = b.select(zero, c(out, 1), out);
+    return [b.select(zero, c(x, 0.5), b.div(x, r)), b.select(zero, c(y, 0.5), b.div(y, r))];
+  }),
   abs: partials((b, [x]) => [b.select(b.prim("ge", [x, c(x, 0)]), c(x, 1), c(x, -1))]),
   min: partials((b, [x, y], out) => [balanced(b, x, out, y), balanced(b, y, out, x)]),
   max: partials((b, [x, y], out) => [balanced(b, x, out, y), balanced(b, y, out, x)]),

@@ -135,7 +135,9 @@ export function mean(L: Lowerer, c: NpCall, x: Atom, axisVal: Val | undefined, k
   const fx = floatOf(L, x);
   if (x.type.rank === 0) return fx;
   const s = L.aprim("reduce_sum", [fx], { axes: axes === "all" ? [] : axes, keepdims: boolArg(L, c, keepVal) });
-  return L.aprim("div", [s, castTo(L, countOf(L, x, axes), fx.type.dtype)]);
+  // sum · (1 / n): XLA compiles jnp.mean's division by the constant n so
+  const d = fx.type.dtype;
+  return L.aprim("mul", [s, L.aprim("div", [scalarLit(1, d), castTo(L, countOf(L, x, axes), d)])]);
 }
 
 export function argReduce(L: Lowerer, c: NpCall, p: "argmax" | "argmin", x: Atom, axisVal: Val | undefined, keepVal: Val | undefined): Atom {
@@ -158,18 +160,49 @@ export function ravel(L: Lowerer, x: Atom): Atom {
   return x.type.rank === 1 ? x : L.aprim("reshape", [x, lit(-1, i32)]);
 }
 
+const isFinite = (L: Lowerer, x: Atom): Atom => L.aprim("lt", [L.aprim("abs", [x]), scalarLit(Infinity, x.type.dtype)]);
+
+/**
+ * `value` with the derivatives of `like` (jax's custom_jvp, by composition):
+ * value + (like - stop_gradient(like)), where `like` is finite; elsewhere
+ * `value` with a zero derivative.
+ */
+function withDerivativeOf(L: Lowerer, value: Atom, like: Atom): Atom {
+  const d = L.aprim("sub", [like, L.aprim("stop_gradient", [like])]);
+  const zero = scalarLit(0, like.type.dtype);
+  return L.aprim("add", [L.aprim("stop_gradient", [value]), L.aprim("select", [isFinite(L, like), d, zero])]);
+}
+
+/**
+ * jax's logaddexp: the value amax + log1p(exp(-|x - y|)) (x + y where x - y is
+ * NaN), and its custom JVP, exp(x - out)·x' + exp(y - out)·y' (1/2 each at a
+ * tie), as the derivative of m + log(exp(x - m) + exp(y - m)) with m the
+ * stop_gradient'ed max (0 where it is infinite).
+ */
 export function logaddexp(L: Lowerer, a: Atom, b: Atom): Atom {
   const [x, y] = promoteArgs(L, [a, b], true);
   const amax = L.aprim("max", [x, y], undefined, "amax");
   const delta = L.aprim("sub", [x, y], undefined, "delta");
   const t = L.aprim("log1p", [L.aprim("exp", [L.aprim("neg", [L.aprim("abs", [delta])])])]);
-  return L.aprim("add", [amax, t]);
+  const value = L.aprim("select", [L.aprim("ne", [delta, delta]), L.aprim("add", [x, y]), L.aprim("add", [amax, t])]);
+  const m = L.aprim("stop_gradient", [L.aprim("select", [isFinite(L, amax), amax, scalarLit(0, amax.type.dtype)])]);
+  const sum = L.aprim("add", [L.aprim("exp", [L.aprim("sub", [x, m])]), L.aprim("exp", [L.aprim("sub", [y, m])])]);
+  return withDerivativeOf(L, value, L.aprim("add", [m, L.aprim("log", [sum])]));
 }
 
+/**
+ * jax.nn.sigmoid: 1 / (1 + exp(-x)), and 0 with a zero derivative where
+ * exp(-x) overflows (jax's rule ans · (1 - ans) is 0 there; the quotient's
+ * derivative would be 0 · inf).
+ */
 export function sigmoid(L: Lowerer, a: Atom): Atom {
   const x = floatOf(L, a);
-  const one = scalarLit(1, x.type.dtype);
-  return L.aprim("div", [one, L.aprim("add", [one, L.aprim("exp", [L.aprim("neg", [x])])])]);
+  const d = x.type.dtype;
+  const one = scalarLit(1, d);
+  const fits = L.aprim("ne", [L.aprim("exp", [L.aprim("neg", [L.aprim("stop_gradient", [x])])]), scalarLit(Infinity, d)]); // NaN passes
+  const safe = L.aprim("select", [fits, x, scalarLit(0, d)]);
+  const s = L.aprim("div", [one, L.aprim("add", [one, L.aprim("exp", [L.aprim("neg", [safe])])])]);
+  return L.aprim("select", [fits, s, scalarLit(0, d)]);
 }
 
 export function logsumexp(L: Lowerer, c: NpCall, a: Atom, axisVal: Val | undefined, keepVal: Val | undefined): Atom {

@@ -1,7 +1,8 @@
 // `np.*` on arrays (jax.numpy semantics), composed from IR primitives so that
-// gradients come out the way jax's do: mean = sum / count, sigmoid =
-// 1 / (1 + exp(-x)), logaddexp = amax + log1p(exp(-|a - b|)), logsumexp with a
-// stop_gradient'ed max, clip = minimum(maximum(x, lo), hi). Axes, keepdims,
+// values and gradients come out the way jax's do (np-ops.ts): mean = sum ·
+// (1 / count), sigmoid = 1 / (1 + exp(-x)) (0 where exp(-x) overflows),
+// logaddexp = amax + log1p(exp(-|a - b|)) with the derivative of jax's custom
+// JVP, logsumexp with a stop_gradient'ed max, clip = minimum(maximum(x, lo), hi). Axes, keepdims,
 // and dtypes must be compile-time constants; sizes may be run-time values.
 // Reductions take `axis`/`keepdims` positionally or as an options object.
 

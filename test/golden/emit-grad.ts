@@ -23,7 +23,7 @@ export function wave_grad(x: number, n: number): number {
       s_bar_1 = s_bar;
     }
     s_bar = s_bar_1;
-    x_bar = x_bar + t_26 * (Math.cos(t_27) * (1 / t_29 * t_9_bar_1));
+    x_bar = x_bar + t_26 * (Math.cos(t_27) * (t_9_bar_1 / t_29));
   }
   return s + x_bar;
 }

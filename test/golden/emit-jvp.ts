@@ -8,14 +8,14 @@ export function wave_jvp(x: number, n: number, x_dot: number): [number, number] 
     const t_6 = x * t_5;
     const t_9 = i;
     const t_10 = Math.sin(t_6) / t_9;
-    const t_9_dot = 1 / t_9 * (Math.cos(t_6) * (t_5 * x_dot));
+    const t_11 = Math.cos(t_6) * (t_5 * x_dot) / t_9;
     let s_1: number, s_1_dot: number;
     if (t_10 > 0) {
       s_1 = s + t_10 * t_10;
-      s_1_dot = s_dot + (t_10 * t_9_dot + t_10 * t_9_dot);
+      s_1_dot = s_dot + (t_10 * t_11 + t_10 * t_11);
     } else {
       s_1 = s - 0.5 * t_10;
-      s_1_dot = s_dot + -(0.5 * t_9_dot);
+      s_1_dot = s_dot + -(0.5 * t_11);
     }
     s = s_1;
     s_dot = s_1_dot;

@@ -123,7 +123,9 @@ export class LLModule {
   }
 
   // ---- constants --------------------------------------------------------------------
+  /** A float constant; NaN and ±Infinity are fine (ConstantFP takes any double). */
   f(type: LType, x: number): Value {
+    if (typeof x !== "number") throw new Error(`LLVM constant ${x}: a float literal must be a number (IR read back from JSON has null for NaN and ±Infinity)`);
     try { return this.L.ConstantFP.get(type, x); } catch (e) { throw new Error(`LLVM constant ${x} (${type.isFloatTy() ? "f32" : type.isDoubleTy() ? "f64" : "non-float"}): ${(e as Error).message}`); }
   }
   int32(x: number): Value {
