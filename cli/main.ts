@@ -2,7 +2,8 @@
 // transforms compiled; `emit` prints a function, its derivative, its IR or
 // its LLVM IR.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { register } from "node:module";
 import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -33,23 +34,31 @@ program
 
 program
   .command("emit")
-  .description("print a function of FILE, its derivative (--grad, --jvp), as TypeScript (default), IR (--ir) or LLVM IR (--llvm)")
-  .argument("<file>", "the .ts module")
-  .requiredOption("--fn <name>", "the top-level function to emit")
+  .description("print a function of FILE (.ts, or .tsir IR), its derivative (--grad, --jvp, --vjp), as TypeScript (default), IR (--ir, --after PASS) or LLVM IR (--llvm)")
+  .argument("[file]", "the .ts module or .tsir file")
+  .option("--fn <name>", "the function to emit (optional for a .tsir file with one function)")
   .option("--grad", "reverse mode: the gradient")
   .option("--jvp", "forward mode: (primals, tangents) -> (outputs, output tangents)")
+  .option("--vjp", "reverse mode: (primals, cotangents) -> adjoints")
   .option("--argnums <list>", "comma-separated parameter positions to differentiate", "0")
   .option("--ir", "print tsgrad IR")
   .option("--llvm", "print LLVM IR")
-  .action(async (file: string, o: { fn: string; grad?: boolean; jvp?: boolean; argnums: string; ir?: boolean; llvm?: boolean }) => {
-    const { emit } = await import("./emit.js");
-    const r = emit(readFileSync(file, "utf8"), file, o);
-    if (!r.ok) {
-      process.stderr.write(`${r.error}\n`);
-      process.exit(1);
-    }
-    process.stdout.write(r.text);
+  .option("--after <pass>", "print the IR after this pass of the pipeline (see --passes)")
+  .option("--passes", "list the pipeline's passes and exit")
+  .action(async (file: string | undefined, o: import("./emit.js").EmitOptions & { passes?: boolean }) => {
+    const { runEmitCommand } = await import("./emit.js");
+    runEmitCommand(file, o, (path) => readFileSync(path, "utf8"));
   });
+
+const cache = program.command("cache").description("the compile cache: where it is and what it holds (info), or empty it (clean)");
+cache
+  .command("info")
+  .description("print the cache location, its entries by kind and their total size")
+  .action(async () => void process.stdout.write((await import("./cache.js")).cacheInfo()));
+cache
+  .command("clean")
+  .description("remove every entry tsgrad wrote in the cache")
+  .action(async () => void process.stdout.write((await import("./cache.js")).cacheClean()));
 
 /**
  * On a cold start (the module's rewrite is not cached) transforms will need
@@ -58,8 +67,10 @@ program
  */
 async function preloadFrontendIfCold(path: string): Promise<void> {
   const { moduleCacheKey } = await import("./loader.js");
-  const { readCache } = await import("../runtime/disk-cache.js");
-  if (readCache(moduleCacheKey(path, readFileSync(path, "utf8"))) !== undefined) return;
+  const { cacheDir } = await import("../runtime/disk-cache.js");
+  const dir = cacheDir();
+  // existence only: the loader validates the entry when it reads it (and warns once if it is damaged)
+  if (dir && existsSync(join(dir, moduleCacheKey(path, readFileSync(path, "utf8"))))) return;
   const [fe, rt] = await Promise.all([import("../compiler/frontend/index.js"), import("../runtime/source.js")]);
   rt.useFrontend(fe);
 }

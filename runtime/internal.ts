@@ -40,7 +40,7 @@ export function module(source: string, fileName: string, value: (name: string) =
  */
 export function bind<F extends Function>(f: F, mod: ModuleHandle, name: string, captureNames: string[] = [], paramNames?: string[]): F {
   if (typeof f !== "function") return f; // `const f = cond ? g : h` and the like: nothing to bind
-  const arity = f.length;
+  const arity = paramNames?.length ?? f.length;
   attach(f as never, boundTraced({ mod, target: { kind: "name", name }, name, arity, captureNames, paramNames, locals: noLocals }));
   return f;
 }

@@ -8,7 +8,7 @@ import { isLit } from "../ir/builder.js";
 import { Names } from "../ir/names.js";
 import { type Func, type Type, type Var, bool, f64, lit } from "../ir/syntax.js";
 import { type FunctionLike, mayFallThrough } from "./analysis.js";
-import { dce as eliminateDeadCode } from "../ir/dce.js";
+import { dce } from "../ir/dce.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import { lowerValue } from "./lower-expr.js";
 import { bindPattern, lowerStmtList } from "./lower-stmt.js";
@@ -166,7 +166,7 @@ export function compileFunction(
   }
   captured.push(...L.captures.keys());
   if (sink.count > before) return null;
-  const func = eliminateDeadCode({ name, params: [...params, ...L.captureParams], body: { stmts: L.b.stmts, results: leaves(result) } });
+  const func = dce({ name, params: [...params, ...L.captureParams], body: { stmts: L.b.stmts, results: leaves(result) } });
   return { func, captures: [...L.captures.keys()], outTree: outTreeOf(result) };
 }
 
