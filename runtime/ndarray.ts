@@ -41,6 +41,11 @@ export class NDArray {
     return this.data.length;
   }
 
+  /** The size of the first axis, as a JS array's length (jax: len(x)). */
+  get length(): number {
+    return this.shape.length === 0 ? 0 : this.shape[0];
+  }
+
   get ndim(): number {
     return this.shape.length;
   }

@@ -45,8 +45,22 @@ export const op = {
   ge: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a >= b : isArr(a) || isArr(b) ? greaterEqual(a, b) : a >= b),
   neg: (a: any): any => (typeof a === "number" ? -a : isArr(a) ? np.negative(a) : -a),
   pos: (a: any): any => (typeof a === "number" ? a : isArr(a) ? a : +a),
+  /** `x[i]`: numpy indexing on an NDArray (a number for rank 1, the i-th sub-array otherwise); anything else as JS. */
+  index: (a: any, i: any): any => (a instanceof NDArray && typeof i === "number" ? ndIndex(a, i) : a[i]),
   /** `obj[key] op= v` where evaluating obj or key twice could differ: evaluates each once. */
   assign: (obj: any, key: PropertyKey, name: keyof typeof binary, v: any): any => (obj[key] = binary[name](obj[key], v)),
 };
 
 const binary: Record<"add" | "sub" | "mul" | "div" | "rem" | "pow", F2> = { add: op.add, sub: op.sub, mul: op.mul, div: op.div, rem: op.rem, pow: op.pow };
+
+/** x[i] of numpy: negative i counts from the end; out of range or non-integer is an error, as in JAX. */
+function ndIndex(a: NDArray, i: number): unknown {
+  const n = a.shape[0];
+  if (a.shape.length === 0) throw new TypeError("tsgrad: a 0-d array cannot be indexed");
+  if (!Number.isInteger(i) || i < -n || i >= n) throw new RangeError(`tsgrad: index ${i} is out of bounds for an axis of size ${n}`);
+  const k = i < 0 ? i + n : i;
+  if (a.shape.length === 1) return a.dtype === "bool" ? a.data[k] !== 0 : a.data[k];
+  const rest = a.shape.slice(1);
+  const size = rest.reduce((p, q) => p * q, 1);
+  return new NDArray(a.data.slice(k * size, (k + 1) * size), rest, a.dtype);
+}

@@ -79,6 +79,11 @@ export class NotArray {
     }
   }
 
+  /** Whether `a[i]` can be left to JS: `a` is never an NDArray. */
+  receiver(a: ts.Expression): boolean {
+    return this.typedReceiver(a);
+  }
+
   /** `a` in `a[i]` or `a.toFixed()`: a typed array, a `number[]`, a string or a number. */
   private typedReceiver(a: ts.Expression): boolean {
     a = stripParens(a);

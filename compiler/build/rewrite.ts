@@ -203,6 +203,28 @@ function pureTarget(e: ts.Expression): boolean {
   return false;
 }
 
+/** An element access that is only read (not assigned, incremented, deleted or destructured into). */
+function isRead(n: ts.ElementAccessExpression): boolean {
+  let e: ts.Node = n;
+  while (ts.isParenthesizedExpression(e.parent) || ts.isNonNullExpression(e.parent) || ts.isAsExpression(e.parent)) e = e.parent;
+  const p = e.parent;
+  if (ts.isBinaryExpression(p) && p.left === e && p.operatorToken.kind >= K.FirstAssignment && p.operatorToken.kind <= K.LastAssignment) return false;
+  if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === K.PlusPlusToken || p.operator === K.MinusMinusToken)) return false;
+  if (ts.isDeleteExpression(p) || ts.isArrayLiteralExpression(p) || ts.isShorthandPropertyAssignment(p) || ts.isSpreadElement(p) && ts.isArrayLiteralExpression(p.parent)) return !isAssignmentPattern(p);
+  if ((ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.initializer === e) return false;
+  if (ts.isPropertyAssignment(p) && p.initializer === e) return !isAssignmentPattern(p.parent);
+  return true;
+}
+
+/** An array or object literal on the left of `=` (a destructuring assignment). */
+function isAssignmentPattern(n: ts.Node): boolean {
+  for (let e: ts.Node = n; e.parent; e = e.parent) {
+    if (ts.isBinaryExpression(e.parent)) return e.parent.left === e && e.parent.operatorToken.kind === K.EqualsToken;
+    if (!(ts.isArrayLiteralExpression(e.parent) || ts.isObjectLiteralExpression(e.parent) || ts.isPropertyAssignment(e.parent) || ts.isSpreadElement(e.parent))) return false;
+  }
+  return false;
+}
+
 const isStringLike = (e: ts.Expression) => {
   e = stripParens(e);
   return ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e);
@@ -229,6 +251,11 @@ function rewriteOperators(sf: ts.SourceFile, s: MagicString, notArray: NotArray)
         s.update(n.operatorToken.getStart(sf), n.operatorToken.end, `= ${call(COMPOUND[kind]!)}${target},`);
         s.appendLeft(n.right.end, ")");
       }
+    } else if (ts.isElementAccessExpression(n) && isRead(n) && !notArray.receiver(n.expression) && !ts.isStringLiteral(n.argumentExpression) && !n.questionDotToken) {
+      // x[i] on an NDArray indexes it as numpy does
+      s.appendRight(n.expression.getStart(sf), call("index"));
+      s.update(n.expression.end, n.argumentExpression.getStart(sf), ", ");
+      s.update(n.argumentExpression.end, n.end, ")");
     } else if (ts.isPrefixUnaryExpression(n) && (n.operator === K.MinusToken || n.operator === K.PlusToken) && !ts.isNumericLiteral(n.operand) && !notArray.expr(n.operand)) {
       s.update(n.getStart(sf), n.operand.getStart(sf), call(n.operator === K.MinusToken ? "neg" : "pos"));
       s.appendLeft(n.end, ")");

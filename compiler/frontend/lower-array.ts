@@ -91,6 +91,9 @@ export function indexWith(L: Lowerer, node: ts.Node, argNode: ts.Node, obj: Val,
   const argExpr = argNode;
   if (obj.kind === "list") {
     const k = staticInt(i);
+    // a list of numbers (or of arrays of one shape) indexed at run time: the list as an array, indexed
+    if (k === null && obj.items.length > 0 && obj.items.every(isAtom) && obj.items.every((a) => (a as Atom).type.rank === (obj.items[0] as Atom).type.rank))
+      return indexWith(L, node, argNode, stackVals(L, node, obj.items), i);
     if (k === null) return L.report(argExpr, "staticValue", `the index of a list (${L.text(argExpr)})`);
     if (k < 0 || k >= obj.items.length) return L.report(node, "pytreeKey", String(k), describe(obj));
     return obj.items[k];
