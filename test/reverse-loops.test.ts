@@ -8,14 +8,16 @@
 import { describe, expect, test } from "vitest";
 import { nativeAvailable } from "../compiler/backends/llvm/toolchain.js";
 import { gradFunc } from "../compiler/ad/grad.js";
-import { compileSource, formatDiagnostic, type Signature } from "../compiler/frontend/index.js";
+import { compileSource, formatDiagnostic, type SigTree, type Signature } from "../compiler/frontend/index.js";
 import { leaf } from "../compiler/frontend/signature.js";
 import { forEachStmt } from "../compiler/ir/analysis.js";
-import type { Func } from "../compiler/ir/syntax.js";
+import { type Func, type Stmt, i32, lit, v } from "../compiler/ir/syntax.js";
 import { verifyFunc } from "../compiler/ir/verify.js";
 import { runFunc } from "../runtime/call.js";
+import { hessian, jacfwd, jacrev } from "../runtime/index.js";
 import { setBackend } from "../runtime/kernels.js";
 import { NDArray } from "../runtime/ndarray.js";
+import { type Traced, attach, noCaptures } from "../runtime/traced.js";
 
 type Leaf = number | Float64Array | Float32Array | NDArray;
 
@@ -139,14 +141,54 @@ export function earlyReturn(x: Float64Array) {
   }
   return s;
 }
+export function doWhileContinue(x: Float64Array) {
+  const buf = new Float64Array(x.length);
+  let i = 0;
+  let s = 0;
+  do {
+    buf[i] = Math.exp(x[i] * 0.3);
+    if (x[i] < 0) {
+      i++;
+      continue;
+    }
+    s += buf[i] * x[i];
+    i++;
+  } while (i < x.length);
+  for (let j = 1; j < x.length; j++) s += buf[j] * buf[j - 1];
+  return s;
+}
+export function loopsInBranches(x, W) {
+  let h = np.ones([3]);
+  if (np.sum(x) > 0) {
+    for (let t = 0; t < 3; t++) h = np.sin(h * x + W);
+  } else {
+    for (let t = 0; t < 4; t++) h = np.cos(h * W) * x;
+  }
+  return np.sum(h * h);
+}
+export function pytreeState(p, x) {
+  let h = x;
+  let c = np.zeros([3]);
+  for (let t = 0; t < 4; t++) {
+    c = c * 0.5 + np.tanh(h * p.w);
+    h = np.sin(c + p.b) * h;
+  }
+  return np.sum(h) + np.sum(c * c);
+}
 `;
 
-const vec = (n: number) => leaf("f64", 1);
+const vec = (_n: number) => leaf("f64", 1);
+const dict = (entries: Record<string, SigTree>): SigTree => {
+  const keys = Object.keys(entries).sort();
+  return { kind: "dict", keys, items: keys.map((k) => entries[k]) };
+};
 const signatures: Record<string, Signature> = {
   rnn: { params: [vec(3), vec(3), leaf("f64")] },
   euler: { params: [vec(4), leaf("f64")] },
   sinkhorn: { params: [leaf("f64", 2), vec(3)] },
   rnnBreak: { params: [vec(3), vec(3)] },
+  loopsInBranches: { params: [vec(3), vec(3)] },
+  pytreeState: { params: [dict({ b: vec(3), w: vec(3) }), vec(3)] },
 };
 
 const compiled = compileSource(src, { fileName: "reverse-loops.ts", signatures });
@@ -205,6 +247,21 @@ function checkGrad(f: Func, args: Leaf[], argnums: number[], tol = 1e-6, fd: (xs
   return g;
 }
 
+/** A runtime function whose IR is `func` (as test/jacobian.test.ts builds them), for jacrev and hessian. */
+function asFunction(func: Func): (...args: unknown[]) => unknown {
+  const t: Traced = { name: func.name, arity: func.params.length, paramNames: func.params.map((p) => p.name), captures: noCaptures, instantiate: () => ({ func, out: { kind: "leaf" } }) };
+  return attach(() => {
+    throw new Error("runs through its IR");
+  }, t);
+}
+
+/** `f` returning element j of its first (rank-1) result. */
+function elementOf(f: Func, j: number): Func {
+  const out = v("grad_element", { dtype: f.body.results[0].type.dtype, rank: 0 });
+  const get: Stmt = { kind: "prim", outs: [out], prim: "arr_get", args: [f.body.results[0], lit(j, i32)] };
+  return { ...f, body: { stmts: [...f.body.stmts, get], results: [out] } };
+}
+
 const backends = (["js", "native"] as const).filter((b) => b === "js" || nativeAvailable().ok);
 
 for (const backend of backends) {
@@ -259,6 +316,19 @@ for (const backend of backends) {
       checkGrad(primal("earlyReturn"), [f64s(0.5, -0.25, 0.5, 0.2)], [0]);
     });
 
+    test("do-while with continue writing a buffer; loops inside both branches of an if", () => {
+      on();
+      checkGrad(primal("doWhileContinue"), [f64s(0.5, -1.25, 2, -0.5, 1)], [0]);
+      checkGrad(primal("loopsInBranches"), [f64s(0.5, -0.8, 1.1), f64s(0.3, 0.1, -0.4)], [0, 1]);
+      checkGrad(primal("loopsInBranches"), [f64s(-0.5, -0.8, 1.1), f64s(0.3, 0.1, -0.4)], [0, 1]);
+    });
+
+    test("a pytree of state: several carried arrays, parameters in a dict", () => {
+      on();
+      // the dict's leaves are parameters 0 (b) and 1 (w), then x
+      checkGrad(primal("pytreeState"), [f64s(0.1, -0.2, 0.3), f64s(0.5, 0.9, -0.7), f64s(0.4, -1, 0.6)], [0, 1, 2]);
+    });
+
     test("grad of grad: reverse over reverse through loops with array writes and carried arrays", () => {
       on();
       for (const [name, args] of [
@@ -269,6 +339,24 @@ for (const backend of backends) {
         const k = args.length - 1;
         const dk = gradFunc(primal(name), { argnums: [k], keep: [] }); // d f / d k, a scalar
         checkGrad(dk, args, [0, k], 1e-5);
+      }
+    });
+
+    test("jacrev and hessian = jacfwd(jacrev) through loops carrying and writing arrays", () => {
+      on();
+      for (const [name, args] of [
+        ["fill", [f64s(0.5, -1.25, 2), 0.8]],
+        ["gaussSeidel", [f64s(0.1, 0.7, -0.3, 0.9), f64s(0.2, 0.5, -0.4, 0.3)]],
+        ["rnn", [f64s(0.5, -0.8, 1.1), f64s(0.3, 0.1, -0.4), 0.9]],
+      ] as [string, Leaf[]][]) {
+        const f = primal(name);
+        const fn = asFunction(f);
+        expectClose(flat(jacrev(fn, 0)(...args)), finiteDifferences(f, args, [0])[0], 1e-6);
+        const g = gradFunc(f, { argnums: [0], keep: [] }); // its first result: the gradient with respect to x
+        const n = flat(args[0]).length;
+        const rows = Array.from({ length: n }, (_, j) => finiteDifferences(elementOf(g, j), args, [0])[0]);
+        expectClose(flat(hessian(fn, 0)(...args)), rows.flat(), 1e-5);
+        expectClose(flat(jacfwd(jacrev(fn, 0), 0)(...args)), rows.flat(), 1e-5);
       }
     });
   });
