@@ -26,12 +26,13 @@ import { adjointName, tapeName } from "../../ir/names.js";
 import type { Atom, PrimStmt, Var } from "../../ir/syntax.js";
 import { i32, lit, v } from "../../ir/syntax.js";
 import { zeroLike } from "../jvp.js";
-import { undoChain, undoWrites } from "./buffer.js";
+import { newLog, through, undoChain, undoLogged, undoWrites } from "./buffer.js";
+import { type Logged, copyLoggedStmt } from "./logged.js";
 import type { Adjoints, LoopStmt, Reverser } from "./context.js";
 import { type SnapshotTape, snapshotInit, snapshotPush, snapshotRead, snapshotTypes } from "./snapshot.js";
 
 /** How one carried value is recorded. */
-type Plan = { kind: "scalar" } | { kind: "undo"; chain: PrimStmt[] } | { kind: "snapshot" };
+type Plan = { kind: "scalar" } | { kind: "undo"; chain: PrimStmt[] } | { kind: "log" } | { kind: "snapshot" };
 
 /** What the taping run of a loop leaves for its reversal. */
 export interface LoopTape {
@@ -50,7 +51,10 @@ function plan(s: LoopStmt, k: number): Plan {
   const c = s.carried[k];
   if (c.type.rank === 0) return { kind: "scalar" };
   const chain = undoChain(s.body, c, k);
-  return chain ? { kind: "undo", chain } : { kind: "snapshot" };
+  if (chain) return { kind: "undo", chain };
+  // writes inside nested statements: the loop passes the array on as through() asks of a nested loop
+  const probe = { ...s, inits: s.inits.map((a, j) => (j === k ? v("%probe", c.type) : lit(0, i32))) };
+  return through(probe, "%probe") === k ? { kind: "log" } : { kind: "snapshot" };
 }
 
 /** Emits the taping run of loop `s` and binds its outputs; the forward computation of `s`. */
@@ -65,6 +69,10 @@ export function tapeLoop(r: Reverser, s: LoopStmt): LoopTape {
     const p = plans[k];
     if (p.kind === "scalar") return [b.prim("arr_new", [n], { dtype: c.type.dtype }, tapeName(c.name))];
     if (p.kind === "snapshot") return snapshotInit(b, inits[k], n, c.name);
+    if (p.kind === "log") {
+      const log = newLog(b, b.add(n, lit(16, i32)), c.type.dtype, c.name);
+      return [b.prim("arr_new", [n], { dtype: "i32" }, tapeName(`${c.name}_from`)), b.prim("arr_new", [n], { dtype: "i32" }, tapeName(`${c.name}_to`)), log.at, log.old, log.n];
+    }
     return p.chain.flatMap((st) => [
       b.prim("arr_new", [n], { dtype: "i32" }, tapeName(`${st.outs[0].name}_at`)),
       b.prim("arr_new", [n], { dtype: c.type.dtype }, tapeName(`${st.outs[0].name}_old`)),
@@ -81,8 +89,11 @@ export function tapeLoop(r: Reverser, s: LoopStmt): LoopTape {
       const p = plans[j];
       if (p.kind === "scalar") return [b.prim("arr_set", [tt[j][0], k, tc[j]], undefined, tt[j][0].name)];
       if (p.kind === "snapshot") return snapshotPush(b, tt[j], tc[j], k);
+      if (p.kind === "log") return [b.prim("arr_set", [tt[j][0], k, tt[j][4]], undefined, tt[j][0].name)];
       return [];
     });
+    const logK = plans.flatMap((p, j) => (p.kind === "log" ? [j] : []));
+    const states: Logged[] = logK.map((j) => ({ head: s.carried[j].name, log: { at: tt[j][2], old: tt[j][3], n: tt[j][4] } }));
     const logged = new Map(plans.flatMap((p, j) => (p.kind === "undo" ? p.chain.map((st, m) => [st, [j, m]] as const) : [])));
     for (const st of s.body.stmts) {
       const at = logged.get(st as PrimStmt);
@@ -92,8 +103,12 @@ export function tapeLoop(r: Reverser, s: LoopStmt): LoopTape {
         next[j].push(b.prim("arr_set", [tt[j][2 * m], k, i], undefined, tt[j][2 * m].name));
         next[j].push(b.prim("arr_set", [tt[j][2 * m + 1], k, b.prim("arr_get", [a, i], undefined, "old")], undefined, tt[j][2 * m + 1].name));
       }
-      copy.stmt(st);
+      copyLoggedStmt(r, st, states);
     }
+    logK.forEach((j, q) => {
+      const { log } = states[q];
+      next[j].push(b.prim("arr_set", [tt[j][1], k, log.n], undefined, tt[j][1].name), log.at, log.old, log.n);
+    });
     return [...s.body.results.map((x) => r.sub(x)), ...next.flat()];
   });
   const outs = [...s.carried.map((c) => b.fresh(c.name, c.type)), ...tt.flat().map((t) => b.fresh(t.name, t.type))];
@@ -129,7 +144,7 @@ function position(r: Reverser, i: Atom, range: { lo: Atom; hi: Atom; reverse: bo
 export function reverseLoop(r: Reverser, s: LoopStmt, t: LoopTape, adj: Adjoints): void {
   const { b, copy } = r;
   const { carried, body } = s;
-  const undoK = carried.map((_, k) => k).filter((k) => t.plans[k].kind === "undo");
+  const undoK = carried.map((_, k) => k).filter((k) => t.plans[k].kind === "undo" || t.plans[k].kind === "log");
   const activeK = carried.map((c, k) => (r.active.has(c.name) ? k : -1)).filter((k) => k >= 0);
   const free = freeVars(body, s.kind === "for" ? [s.index, ...carried] : carried).filter((x) => r.active.has(x.name));
   const ctC = activeK.map((k) => b.fresh(adjointName(carried[k].name), carried[k].type));
@@ -145,13 +160,20 @@ export function reverseLoop(r: Reverser, s: LoopStmt, t: LoopTape, adj: Adjoints
   const revBody = b.block(() => {
     copy.env.set(t.index.name, ri);
     const k = position(r, ri, t);
-    const logs = new Map(undoK.map((kk) => [kk, writes(kk, k)]));
+    const logs = new Map(undoK.filter((kk) => t.plans[kk].kind === "undo").map((kk) => [kk, writes(kk, k)]));
+    // the entries iteration k appended to a dynamic log
+    const ranges = new Map(undoK.filter((kk) => t.plans[kk].kind === "log").map((kk) => [kk, [0, 1].map((j) => b.prim("arr_get", [t.tapes[kk][j], k], undefined, j ? "to" : "from"))]));
+    const undo = (kk: number, a: Atom) => {
+      const range = ranges.get(kk);
+      if (!range) return undoWrites(b, a, logs.get(kk)!, carried[kk].name);
+      return undoLogged(b, a, { at: t.tapes[kk][2], old: t.tapes[kk][3] }, range[0], range[1], carried[kk].name);
+    };
     carried.forEach((c, kk) => {
       const p = t.plans[kk];
       const ts = t.tapes[kk];
       if (p.kind === "scalar") copy.bind(c, b.prim("arr_get", [ts[0], k], undefined, c.name));
       else if (p.kind === "snapshot") copy.bind(c, snapshotRead(b, ts as SnapshotTape, k, c.type, c.name));
-      else copy.bind(c, undoWrites(b, state[undoK.indexOf(kk)], logs.get(kk)!, c.name));
+      else copy.bind(c, undo(kk, state[undoK.indexOf(kk)]));
     });
     const seeds: (Atom | undefined)[] = body.results.map(() => undefined);
     activeK.forEach((kk, j) => (seeds[kk] = ctC[j]));
@@ -160,7 +182,7 @@ export function reverseLoop(r: Reverser, s: LoopStmt, t: LoopTape, adj: Adjoints
     const ctNext = activeK.map((kk) => inner.get(carried[kk].name) ?? zeroLike(b, ctC[activeK.indexOf(kk)]));
     const accNext = free.map((x, j) => (x.type.rank > 0 ? inner.get(x.name)! : b.add(acc[j], inner.get(x.name) ?? lit(0, x.type), adjointName(x.name))));
     // the recomputed end state, undone again: the state iteration k started from, which iteration k-1 ended with
-    const stateNext = undoK.map((kk) => undoWrites(b, r.sub(body.results[kk]), logs.get(kk)!, carried[kk].name));
+    const stateNext = undoK.map((kk) => undo(kk, r.sub(body.results[kk])));
     return [...ctNext, ...accNext, ...stateNext];
   });
   const loopVars = [...ctC, ...acc, ...state];
