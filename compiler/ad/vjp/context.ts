@@ -24,6 +24,8 @@ export interface Reverser {
    * adjoints of outer arrays the block reads, updated in place (one element per read).
    */
   reverseBlock(blk: Block, seeds: (Atom | undefined)[], pre?: Adjoints): Adjoints;
+  /** The backward sweep alone over statements whose forward computation is bound. */
+  reverseStmts(stmts: Stmt[], adj: Adjoints): void;
 }
 
 /** A construct reverse mode cannot differentiate: a stable code, the construct, and what to write instead. */

@@ -35,7 +35,7 @@ import { activeVars } from "../activity.js";
 import { zeroLike } from "../jvp.js";
 import type { Adjoints, LoopStmt, Reverser } from "./context.js";
 import { Copier } from "./copier.js";
-import { reverseIf } from "./if.js";
+import { type IfResiduals, forwardIf, reverseIf } from "./if.js";
 import { type LoopTape, reverseLoop, tapeLoop } from "./loop.js";
 import { pruneDeadCarried } from "./prune.js";
 import { reversePrim } from "./straight.js";
@@ -46,6 +46,7 @@ export { ReverseModeError } from "./context.js";
 class VjpEmitter implements Reverser {
   readonly copy: Copier;
   private readonly tapes = new Map<Stmt, LoopTape>();
+  private readonly residuals = new Map<Stmt, IfResiduals | null>();
 
   constructor(
     readonly b: Builder,
@@ -72,14 +73,22 @@ class VjpEmitter implements Reverser {
     for (const s of blk.stmts) this.forward(s);
     const adj: Adjoints = new Map(pre);
     blk.results.forEach((r, k) => seeds[k] && this.addAdjoint(adj, r, seeds[k]!));
-    for (let k = blk.stmts.length - 1; k >= 0; k--) this.backward(blk.stmts[k], adj);
+    this.reverseStmts(blk.stmts, adj);
     return adj;
+  }
+
+  reverseStmts(stmts: Stmt[], adj: Adjoints): void {
+    for (let k = stmts.length - 1; k >= 0; k--) this.backward(stmts[k], adj);
   }
 
   /** The forward computation of `s`; a loop whose results may carry derivatives is taped. */
   private forward(s: Stmt): void {
     if ((s.kind === "for" || s.kind === "while") && s.outs.some((o) => this.active.has(o.name))) {
       this.tapes.set(s, tapeLoop(this, s));
+    } else if (s.kind === "if" && s.outs.some((o) => this.active.has(o.name))) {
+      const res = forwardIf(this, s);
+      if (!res) this.copy.stmt(s);
+      this.residuals.set(s, res);
     } else this.copy.stmt(s);
   }
 
@@ -89,7 +98,7 @@ class VjpEmitter implements Reverser {
       case "prim":
         return reversePrim(this, s, adj);
       case "if":
-        return reverseIf(this, s, adj);
+        return reverseIf(this, s, adj, this.residuals.get(s) ?? null);
       case "for":
       case "while":
         return reverseLoop(this, s, this.tapeOf(s), adj);

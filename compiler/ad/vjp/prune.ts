@@ -1,6 +1,7 @@
-// Drops the loop-carried values nothing reads: a taping run records every
-// scalar's value and every overwritten element, and the reversed loop may
-// need only some of them. A carried value is dead when the loop's output for
+// Drops the loop-carried values and `if` outputs nothing reads: a taping run
+// records every scalar's value and every overwritten element, a forward `if`
+// yields every intermediate of its branches, and the reversal may need only
+// some of them. A carried value is dead when the loop's output for
 // it is unused and, inside the body, what is computed from it flows only back
 // into itself (a tape written at index k and never read in the loop).
 
@@ -18,8 +19,14 @@ export function pruneDeadCarried(f: Func): Func {
       switch (s.kind) {
         case "prim":
           return s;
-        case "if":
-          return { ...s, then: block(s.then), else: block(s.else) };
+        case "if": {
+          const live = s.outs.map((o) => used.has(o.name));
+          if (live.every((l) => l)) return { ...s, then: block(s.then), else: block(s.else) };
+          changed = true;
+          const keep = <T>(xs: T[]) => xs.filter((_, k) => live[k]);
+          const branch = (blk: Block) => ({ stmts: block(blk).stmts, results: keep(blk.results) });
+          return { ...s, outs: keep(s.outs), then: branch(s.then), else: branch(s.else) };
+        }
         case "for":
         case "while": {
           const body = block(s.body);
