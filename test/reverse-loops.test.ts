@@ -123,6 +123,19 @@ export function fill32(x: Float32Array, k: number) {
   for (let i = 0; i < x.length; i++) s += buf[i];
   return s;
 }
+export function fillBranches(x: Float64Array, k: number) {
+  const buf = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] > 0) buf[i] = Math.sin(x[i] * k);
+    else {
+      buf[i] = Math.cos(x[i] * k);
+      if (i > 0) buf[i - 1] = buf[i - 1] * buf[i];
+    }
+  }
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += buf[i] * (i + 1);
+  return s;
+}
 export function rnnBreak(x, W) {
   let h = np.zeros([3]);
   for (let t = 0; t < 10; t++) {
@@ -309,6 +322,11 @@ for (const backend of backends) {
       checkGrad(primal("fill32"), [Float32Array.from(x), 0.8], [0, 1], 1e-4, (xs) => finiteDifferences(primal("fill"), [Float64Array.from(xs[0] as Float32Array), xs[1]], [0, 1]));
     });
 
+    test("writes inside branches inside a loop, at computed indices (undo logs)", () => {
+      on();
+      checkGrad(primal("fillBranches"), [f64s(0.5, -1.25, 2, -3.5, -0.1, 0.3), 0.8], [0, 1]);
+    });
+
     test("break and early return inside loops carrying arrays", () => {
       on();
       checkGrad(primal("rnnBreak"), [f64s(0.5, -0.8, 1.1), f64s(0.3, 0.1, 0.4)], [0, 1]);
@@ -362,9 +380,9 @@ for (const backend of backends) {
   });
 }
 
-test("buffer fill: the gradient's writes are in place (time per element does not grow with n)", () => {
+test.each(["fill", "fillBranches"])("%s: the gradient's writes are in place (time per element does not grow with n)", (name) => {
   setBackend("js");
-  const g = gradFunc(primal("fill"), { argnums: [0, 1], keep: [] });
+  const g = gradFunc(primal(name), { argnums: [0, 1], keep: [] });
   const perElement = (n: number) => {
     const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
     runFunc(g, [x, 0.5]);

@@ -24,8 +24,12 @@ export interface Reverser {
    * adjoints of outer arrays the block reads, updated in place (one element per read).
    */
   reverseBlock(blk: Block, seeds: (Atom | undefined)[], pre?: Adjoints): Adjoints;
+  /** The forward sweep alone: copies, loops taped, branches with their residuals. */
+  forwardStmts(stmts: Stmt[]): void;
   /** The backward sweep alone over statements whose forward computation is bound. */
   reverseStmts(stmts: Stmt[], adj: Adjoints): void;
+  /** Reads the values named in `map` from their new atoms (residuals leaving an `if`) wherever the sweeps hold them. */
+  substitute(map: Map<string, Atom>): void;
 }
 
 /** A construct reverse mode cannot differentiate: a stable code, the construct, and what to write instead. */

@@ -46,7 +46,7 @@ export { ReverseModeError } from "./context.js";
 class VjpEmitter implements Reverser {
   readonly copy: Copier;
   private readonly tapes = new Map<Stmt, LoopTape>();
-  private readonly residuals = new Map<Stmt, IfResiduals | null>();
+  private readonly residuals = new Map<Stmt, IfResiduals>();
 
   constructor(
     readonly b: Builder,
@@ -70,11 +70,25 @@ class VjpEmitter implements Reverser {
   }
 
   reverseBlock(blk: Block, seeds: (Atom | undefined)[], pre: Adjoints = new Map()): Adjoints {
-    for (const s of blk.stmts) this.forward(s);
+    this.forwardStmts(blk.stmts);
     const adj: Adjoints = new Map(pre);
     blk.results.forEach((r, k) => seeds[k] && this.addAdjoint(adj, r, seeds[k]!));
     this.reverseStmts(blk.stmts, adj);
     return adj;
+  }
+
+  forwardStmts(stmts: Stmt[]): void {
+    for (const s of stmts) this.forward(s);
+  }
+
+  substitute(map: Map<string, Atom>): void {
+    const sub = (a: Atom): Atom => (a.kind === "var" ? (map.get(a.name) ?? a) : a);
+    for (const [name, a] of this.copy.env) this.copy.env.set(name, sub(a));
+    for (const [s, t] of this.tapes) this.tapes.set(s, { ...t, lo: sub(t.lo), hi: sub(t.hi), tapes: t.tapes.map((ts) => ts.map(sub)), outs: t.outs.map(sub) });
+    for (const [s, res] of this.residuals) {
+      const maps = res.maps.map((m) => new Map([...m].map(([k, a]) => [k, sub(a)] as const)));
+      this.residuals.set(s, { ...res, maps, lens: new Map([...res.lens].map(([k, a]) => [k, sub(a)] as const)) });
+    }
   }
 
   reverseStmts(stmts: Stmt[], adj: Adjoints): void {
@@ -86,9 +100,7 @@ class VjpEmitter implements Reverser {
     if ((s.kind === "for" || s.kind === "while") && s.outs.some((o) => this.active.has(o.name))) {
       this.tapes.set(s, tapeLoop(this, s));
     } else if (s.kind === "if" && s.outs.some((o) => this.active.has(o.name))) {
-      const res = forwardIf(this, s);
-      if (!res) this.copy.stmt(s);
-      this.residuals.set(s, res);
+      this.residuals.set(s, forwardIf(this, s));
     } else this.copy.stmt(s);
   }
 
@@ -98,7 +110,7 @@ class VjpEmitter implements Reverser {
       case "prim":
         return reversePrim(this, s, adj);
       case "if":
-        return reverseIf(this, s, adj, this.residuals.get(s) ?? null);
+        return reverseIf(this, s, adj, this.residuals.get(s));
       case "for":
       case "while":
         return reverseLoop(this, s, this.tapeOf(s), adj);
