@@ -4,28 +4,34 @@
 // wholesale), copier.ts (plain copies for the forward computation).
 //
 // A block is reversed in two sweeps. The forward sweep emits its computation
-// once: primitives and branches are copied, loops whose results carry
-// derivatives are emitted as their taping runs. The backward sweep walks the
-// statements in reverse and accumulates adjoints `x_bar` using the derivative
-// table shared with forward mode (rules.ts). Per construct:
+// once: primitives are copied, loops whose results carry derivatives are
+// emitted as their taping runs (loop.ts), branches as an `if` that also
+// yields their residuals (if.ts). The backward sweep walks the statements in
+// reverse and accumulates adjoints `x_bar` using the derivative table shared
+// with forward mode (rules.ts). Memory and time per construct:
 //
-//  | construct                      | memory                        | time                        |
-//  |--------------------------------|-------------------------------|-----------------------------|
-//  | primitive                      | its partials, O(size)         | O(size)                     |
-//  | `arr_get` of an array          | none (adjoint updated in place)| O(1)                       |
-//  | `arr_set` into an array        | none (adjoint updated in place)| O(1)                       |
-//  | `if`                           | none                          | taken branch run once more  |
-//  | loop, scalar carried           | O(trips)                      | O(1) per iteration          |
-//  | loop, array written in place   | O(writes): index + old value  | O(1) per write              |
-//  | loop, array replaced / other   | O(trips × size) snapshots     | O(size) per iteration       |
-//  | loop body                      | —                             | ~3 runs per iteration       |
-//  | `while`                        | as a loop                     | + one counting run          |
+//  | construct                                   | memory kept for the backward sweep     | time                              |
+//  |---------------------------------------------|----------------------------------------|-----------------------------------|
+//  | primitive                                   | its operands (already computed)        | its partials, O(size)             |
+//  | `a[i]` read (`arr_get`)                     | none                                   | O(1): adjoint updated in place    |
+//  | `a[i] = v` (`arr_set`)                      | none                                   | O(1): adjoint updated in place    |
+//  | `if`                                        | the taken branch's intermediates       | none extra (*)                    |
+//  | loop: scalar carried                        | O(trips)                               | O(1) per iteration                |
+//  | loop: array written in place, top level     | index + old value per write            | O(1) per write                    |
+//  | loop: array written in branches/inner loops | growable log of the same + 2 ints/iter | O(1) per write (amortised)        |
+//  | loop: array replaced (`h = tanh(h*x + b)`)  | a snapshot per iteration, O(trips×size)| O(size) per iteration             |
+//  | loop body                                   | —                                      | forward twice (taping, recompute), backward once |
+//  | `while`                                     | as a loop                              | + one counting run                |
 //
-// Nested loops are taped each time their enclosing body is recomputed, so a
-// nest of depth d runs its innermost body about 3^d times per iteration
-// (memory stays that of one level at a time). break / continue / early
-// return reach the IR as flags carried by the loop: scalars on the tape.
-// The output is ordinary IR, so it can be transformed again (grad of grad).
+// (*) a branch whose reversal would read an array version the branch
+// overwrites (an array primitive reading it before a write) is recomputed.
+// A loop nested d deep runs its body forward d + 1 times per iteration of
+// the loops around it (each level's taping run is that loop's forward
+// computation); memory is that of one level at a time. break / continue /
+// early return reach the IR as flags carried by the loop: scalars on the
+// tape. The output is ordinary IR, so it can be transformed again (grad of
+// grad: the first gradient's tapes are arrays written in place at index k,
+// reversed by undo logs).
 
 import { Builder } from "../../ir/builder.js";
 import { Names, adjointName } from "../../ir/names.js";
@@ -33,7 +39,7 @@ import type { Atom, Block, Func, Stmt, Var } from "../../ir/syntax.js";
 import { isFloat, lit, v } from "../../ir/syntax.js";
 import { activeVars } from "../activity.js";
 import { zeroLike } from "../jvp.js";
-import type { Adjoints, LoopStmt, Reverser } from "./context.js";
+import { type Adjoints, type LoopStmt, type Reverser, ReverseModeError } from "./context.js";
 import { Copier } from "./copier.js";
 import { type IfResiduals, forwardIf, reverseIf } from "./if.js";
 import { type LoopTape, reverseLoop, tapeLoop } from "./loop.js";
@@ -115,7 +121,7 @@ class VjpEmitter implements Reverser {
       case "while":
         return reverseLoop(this, s, this.tapeOf(s), adj);
       default:
-        throw new Error(`vjp: unknown statement ${(s as Stmt).kind}`);
+        throw new ReverseModeError("TSG2001", `a ${(s as Stmt).kind} statement`, "write it with for, while, if and primitives");
     }
   }
 

@@ -6,20 +6,23 @@
 //  - scalar: its value at the start of every iteration (`s_tape[k] = s`).
 //    Memory O(trips); time O(1) per iteration.
 //  - array updated in place (an `arr_set` chain, buffer.ts): an undo log, the
-//    index and old value of each write. Reversed step k undoes iteration k's
-//    writes (E_k → S_k), recomputes the body from S_k, and undoes again
-//    (→ S_k = E_{k-1}, carried to step k-1): every version is dead after its
-//    successor, so all of it runs in place. Memory and time O(writes).
+//    index and old value of each write; a fixed set of tapes when the writes
+//    are top-level statements of the body, a growable log with per-iteration
+//    ranges when they happen inside branches or nested loops (logged.ts).
+//    Reversed step k undoes iteration k's writes (E_k → S_k), recomputes the
+//    body from S_k, and undoes again (→ S_k = E_{k-1}, carried to step k-1):
+//    every version is dead after its successor, so all of it runs in place.
+//    Memory and time O(writes).
 //  - any other array: a snapshot per iteration (snapshot.ts).
 //    Memory O(trips × size), as jax.lax.scan; time O(size) per iteration.
 //
-// Reversed step k restores iteration k's state, recomputes the body (nested
-// loops taped as they are recomputed) and reverses it, carrying the adjoints
-// of the carried values and of the outer variables the body reads; adjoints
-// of outer arrays are updated in place one element per `arr_get`. Time: about
-// three runs of the loop body per iteration at each nesting level (taping run,
-// recompute, reverse). A `while` is first run once to count its trips, then
-// taped and reversed as a `for` over 0..trips.
+// Reversed step k restores iteration k's state, recomputes the body (its
+// forward sweep: nested loops taped, branches with residuals) and reverses
+// it, carrying the adjoints of the carried values and of the outer variables
+// the body reads; adjoints of outer arrays are updated in place one element
+// per `arr_get`. Time: the body runs forward twice (taping run, recompute)
+// and backward once per iteration. A `while` is first run once to count its
+// trips, then taped and reversed as a `for` over 0..trips.
 
 import { freeVars } from "../../ir/analysis.js";
 import { adjointName, tapeName } from "../../ir/names.js";
