@@ -136,6 +136,20 @@ export function fillBranches(x: Float64Array, k: number) {
   for (let i = 0; i < x.length; i++) s += buf[i] * (i + 1);
   return s;
 }
+export function branchLoop(x: Float64Array, k: number) {
+  const buf = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] > 0) {
+      buf[i] = Math.sin(x[i] * k);
+      let t = 0;
+      for (let j = 0; j <= i; j++) t += buf[j] * x[j];
+      buf[i] = t;
+    } else buf[i] = x[i] * k;
+  }
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += buf[i] * (i + 1);
+  return s;
+}
 export function rnnBreak(x, W) {
   let h = np.zeros([3]);
   for (let t = 0; t < 10; t++) {
@@ -325,6 +339,8 @@ for (const backend of backends) {
     test("writes inside branches inside a loop, at computed indices (undo logs)", () => {
       on();
       checkGrad(primal("fillBranches"), [f64s(0.5, -1.25, 2, -3.5, -0.1, 0.3), 0.8], [0, 1]);
+      // a branch with a loop reading the elements it has just written
+      checkGrad(primal("branchLoop"), [f64s(0.5, -1.25, 2, -3.5, 0.1, 0.3), 0.8], [0, 1]);
     });
 
     test("break and early return inside loops carrying arrays", () => {
@@ -352,6 +368,7 @@ for (const backend of backends) {
       for (const [name, args] of [
         ["fill", [f64s(0.5, -1.25, 2), 0.8]],
         ["nested", [f64s(0.5, -1.25, 2), 0.8]],
+        ["fillBranches", [f64s(0.5, -1.25, 2, -0.5), 0.8]],
         ["rnn", [f64s(0.5, -0.8, 1.1), f64s(0.3, 0.1, -0.4), 0.9]],
       ] as [string, Leaf[]][]) {
         const k = args.length - 1;

@@ -45,11 +45,6 @@ export function forwardIf(r: Reverser, s: IfStmt): IfResiduals {
   });
   b.emit({ kind: "if", outs: [...outs, ...resid.flat()], cond, then: withResiduals[0], else: withResiduals[1] });
   s.outs.forEach((o, k) => r.copy.bind(o, outs[k]));
-  const maps = blocks.map((blk, j) => {
-    const m = new Map<string, Atom>(kept[j].map((x, q) => [x.name, resid[j][q]]));
-    blk.results.forEach((x, k) => x.kind === "var" && !m.has(x.name) && m.set(x.name, outs[k]));
-    return m;
-  });
   const inner = blocks.map((blk) => {
     const names = new Set<string>();
     forEachStmt(blk, (t) => {
@@ -58,6 +53,12 @@ export function forwardIf(r: Reverser, s: IfStmt): IfResiduals {
       if (t.kind === "for" || t.kind === "while") t.carried.forEach((c) => names.add(c.name));
     });
     return names;
+  });
+  // a result defined in the branch is read from the if's output; an outer value it yields stays as it is
+  const maps = blocks.map((blk, j) => {
+    const m = new Map<string, Atom>(kept[j].map((x, q) => [x.name, resid[j][q]]));
+    blk.results.forEach((x, k) => x.kind === "var" && inner[j].has(x.name) && !m.has(x.name) && m.set(x.name, outs[k]));
+    return m;
   });
   return { maps, inner, lens };
 }
