@@ -5,9 +5,8 @@
 
 import { Builder } from "../ir/builder.js";
 import { dce } from "../ir/dce.js";
-import { Names } from "../ir/names.js";
 import type { Atom, Func } from "../ir/syntax.js";
-import { isFloat, lit, v } from "../ir/syntax.js";
+import { isFloat } from "../ir/syntax.js";
 import { jvpFunc } from "./jvp.js";
 import { Copier, vjpFunc } from "./vjp.js";
 

@@ -32,7 +32,7 @@ import { zeroLike } from "../jvp.js";
 import { newLog, through, undoChain, undoLogged, undoWrites } from "./buffer.js";
 import { type Logged, copyLoggedStmt } from "./logged.js";
 import type { Adjoints, LoopStmt, Reverser } from "./context.js";
-import { type SnapshotTape, snapshotInit, snapshotPush, snapshotRead, snapshotTypes } from "./snapshot.js";
+import { type SnapshotTape, snapshotInit, snapshotPush, snapshotRead } from "./snapshot.js";
 
 /** How one carried value is recorded. */
 type Plan = { kind: "scalar" } | { kind: "undo"; chain: PrimStmt[] } | { kind: "log" } | { kind: "snapshot" };
@@ -56,7 +56,7 @@ function plan(s: LoopStmt, k: number): Plan {
   const chain = undoChain(s.body, c, k);
   if (chain) return { kind: "undo", chain };
   // writes inside nested statements: the loop passes the array on as through() asks of a nested loop
-  const probe = { ...s, inits: s.inits.map((a, j) => (j === k ? v("%probe", c.type) : lit(0, i32))) };
+  const probe = { ...s, inits: s.inits.map((_, j) => (j === k ? v("%probe", c.type) : lit(0, i32))) };
   return through(probe, "%probe") === k ? { kind: "log" } : { kind: "snapshot" };
 }
 
@@ -88,7 +88,7 @@ export function tapeLoop(r: Reverser, s: LoopStmt): LoopTape {
     copy.env.set(index.name, ti);
     s.carried.forEach((c, k) => copy.bind(c, tc[k]));
     const k = position(r, ti, range);
-    const next: Atom[][] = s.carried.map((c, j) => {
+    const next: Atom[][] = s.carried.map((_, j) => {
       const p = plans[j];
       if (p.kind === "scalar") return [b.prim("arr_set", [tt[j][0], k, tc[j]], undefined, tt[j][0].name)];
       if (p.kind === "snapshot") return snapshotPush(b, tt[j], tc[j], k);

@@ -14,10 +14,6 @@ import { i32, lit } from "../../ir/syntax.js";
 /** The four values a snapshot tape carries: offsets, dims per iteration, the elements, and the fill. */
 export type SnapshotTape = [offs: Atom, dims: Atom, data: Atom, fill: Atom];
 
-export function snapshotTypes(t: Type): Type[] {
-  return [{ dtype: "i32", rank: 1 }, { dtype: "i32", rank: 1 }, { dtype: t.dtype, rank: 1 }, i32];
-}
-
 const dimsOf = (b: Builder, x: Atom): Atom[] => Array.from({ length: x.type.rank }, (_, d) => b.prim("shape", [x], { axes: [d] }, "n"));
 const product = (b: Builder, dims: Atom[]): Atom => dims.reduce((n, d) => b.mul(n, d, "size"), lit(1, i32));
 
