@@ -44,7 +44,11 @@ export interface LoopTape {
   readonly reverse: boolean;
   readonly index: Var;
   readonly plans: Plan[];
-  /** Per carried value: its tapes (scalar: 1; undo: index and old value per write; snapshot: 4). */
+  /**
+   * Per carried value, its tapes. scalar: its values; undo: index and old value per write;
+   * log: first and end log entry per iteration, the log's indices, old values and length;
+   * snapshot: offsets, dims, elements, fill (snapshot.ts).
+   */
   readonly tapes: Atom[][];
   /** The loop's final carried values. */
   readonly outs: Atom[];
