@@ -2,6 +2,7 @@
 
 import { cpus } from "node:os";
 import { nativeAvailable } from "../compiler/backends/llvm/index.js";
+import { bufferWriteRows } from "./buffer-write.js";
 import { callOverhead } from "./calls.js";
 import { compileTimes } from "./compile.js";
 import { logregRows } from "./logreg.js";
@@ -27,4 +28,10 @@ console.log("  n       d    dtype    backend  loss      gradient  ratio  hand JS
 for (const r of logregRows(native ? ["native", "js"] : ["js"])) {
   const f = (x: number) => x.toFixed(x < 10 ? 2 : 0).padStart(9);
   console.log(`  ${String(r.n).padEnd(7)} ${String(r.d).padEnd(4)} ${r.dtype.padEnd(8)} ${r.backend.padEnd(7)} ${f(r.loss_us)} ${f(r.grad_us)} ${(r.grad_us / r.loss_us).toFixed(2).padStart(6)} ${f(r.hand_loss_us)}     ${f(r.hand_grad_us)}`);
+}
+
+console.log("\ngradient of a buffer fill, for (i) buf[i] = sin(x[i] * k), then its sum (reverse mode, writes in place)");
+console.log("  backend  n        ms/call   ns/element");
+for (const r of bufferWriteRows(native ? ["native", "js"] : ["js"])) {
+  console.log(`  ${r.backend.padEnd(8)} ${String(r.n).padEnd(8)} ${r.ms.toFixed(3).padStart(8)} ${r.ns_per_element.toFixed(1).padStart(11)}`);
 }

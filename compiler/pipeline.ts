@@ -10,7 +10,7 @@
 // always under vitest (VITEST is set), so every test that runs a pipeline
 // verifies every pass.
 
-import { forwardGradFunc, gradFunc } from "./ad/grad.js";
+import { gradFunc } from "./ad/grad.js";
 import { jvpFunc } from "./ad/jvp.js";
 import { vjpFunc } from "./ad/vjp.js";
 import { dce } from "./ir/dce.js";
@@ -63,16 +63,8 @@ export function vjpPass(argnums: number[]): Pass {
 export function gradPass(argnums: number[]): Pass {
   return {
     name: call("grad", argnums),
-    description: "gradient of the first (scalar) result w.r.t. params[argnums]: reverse mode, or forward mode where reverse mode declines (compiler/ad/grad.ts)",
+    description: "gradient of the first (scalar) result w.r.t. params[argnums]: reverse mode (compiler/ad/grad.ts, compiler/ad/vjp/)",
     run: (f) => gradFunc(f, { argnums, keep: [] }, `${f.name}_grad`),
-  };
-}
-
-export function forwardGradPass(argnums: number[]): Pass {
-  return {
-    name: call("forward-grad", argnums),
-    description: "gradient by forward mode, one JVP per differentiated scalar parameter (compiler/ad/grad.ts)",
-    run: (f) => forwardGradFunc(f, { argnums, keep: [] }, `${f.name}_grad`),
   };
 }
 
@@ -97,7 +89,6 @@ const FACTORIES: Record<string, { params: boolean; make: (argnums: number[]) => 
   jvp: { params: true, make: jvpPass },
   vjp: { params: true, make: vjpPass },
   grad: { params: true, make: gradPass },
-  "forward-grad": { params: true, make: forwardGradPass },
   "lower-arrays": { params: false, make: () => lowerArraysPass },
   verify: { params: false, make: () => verifyPass },
 };
@@ -134,7 +125,7 @@ export function standardPipeline(transform?: Transform): Pass[] {
 
 /** The pipeline listed for `tsgrad emit --passes` (and ARCHITECTURE.md), in order. */
 export function passList(): string {
-  const shown = [gradPass([0]), jvpPass([0]), vjpPass([0]), forwardGradPass([0]), dcePass, lowerArraysPass, verifyPass];
+  const shown = [gradPass([0]), jvpPass([0]), vjpPass([0]), dcePass, lowerArraysPass, verifyPass];
   const label = (p: Pass) => p.name.replace(/\(0\)$/, "(argnums)");
   const width = Math.max(...shown.map((p) => label(p).length));
   const lines = shown.map((p) => `  ${label(p).padEnd(width)}  ${p.description}`);

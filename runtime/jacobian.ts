@@ -14,13 +14,8 @@
 // an input leaf of shape I has shape O + I; the result is a pytree of the
 // output's structure whose leaves are pytrees of the input's structure (a
 // tuple of them when argnums is an array).
-//
-// Reverse mode cannot yet differentiate a loop that carries an array (as
-// jacrev(jacfwd(f)) would need); there jacrev builds the same matrix by
-// forward mode instead, as gradFunc does for grad.
 
 import { inlineFunc, jvpOf, vjpOf } from "../compiler/ad/grad.js";
-import { ReverseModeUnsupported } from "../compiler/ad/vjp.js";
 import { Builder } from "../compiler/ir/builder.js";
 import { dce } from "../compiler/ir/dce.js";
 import { type Atom, BUFFER_PRIMS, type DType, type Func, type Stmt, type Var, i32, isFloat, lit } from "../compiler/ir/syntax.js";
@@ -80,13 +75,7 @@ function jacTraced(t: Traced, argnums: number | number[] | undefined, mode: Mode
     f.body.results.forEach((r, j) => {
       if (!isFloat(r.type)) throw new TypeError(`${who}(${t.name}): ${outPaths[j]} has dtype ${r.type.dtype}; Jacobians need float outputs`);
     });
-    let jac: Func;
-    try {
-      jac = mode === "fwd" ? forwardJacobian(f, leaves) : reverseJacobian(f, leaves);
-    } catch (e) {
-      if (!(e instanceof ReverseModeUnsupported)) throw e;
-      jac = forwardJacobian(f, leaves);
-    }
+    const jac = mode === "fwd" ? forwardJacobian(f, leaves) : reverseJacobian(f, leaves);
     const inTree = tuple ? list(nums.map((k) => sig.defs[k])) : sig.defs[nums[0]];
     return { func: { ...jac, name: `${mode === "fwd" ? "jacfwd" : "jacrev"}_${f.name}` }, out: nest(inner.out, inTree) };
   });

@@ -1,8 +1,7 @@
 // Forward mode as an IR→IR transform (JVP). Each active variable x gets a
 // tangent x_dot computed next to it; control flow carries tangents along
-// (an `if` yields them, a loop carries them). The emitter with no active
-// variables is a plain copy with renaming, which reverse mode uses to
-// recompute primal values.
+// (an `if` yields them, a loop carries them). Plain copies (no tangents)
+// are vjp/copier.ts.
 
 import { Builder } from "../ir/builder.js";
 import { Names, tangentName } from "../ir/names.js";

@@ -182,7 +182,11 @@ export const rules: Record<Prim, Rule> = {
       const base = ta ?? b.prim("arr_new", [b.prim("arr_len", [a])], { dtype: a.type.dtype });
       return b.prim("arr_set", [base, i, tv ?? c(val, 0)]);
     },
-    transpose: (b, ct, [, i, val]) => [b.prim("arr_set", [ct, i, c(val, 0)]), null, b.prim("arr_get", [ct, i])],
+    // read the element before zeroing it, so the old cotangent is dead after the write (updated in place)
+    transpose: (b, ct, [, i, val]) => {
+      const ctVal = b.prim("arr_get", [ct, i]);
+      return [b.prim("arr_set", [ct, i, c(val, 0)]), null, ctVal];
+    },
   },
   ...arrayRules,
 };

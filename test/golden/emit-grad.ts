@@ -9,21 +9,21 @@ export function wave_grad(x: number, n: number): number {
   }
   let s_bar = x;
   let x_bar = 0;
-  for (let i_2 = t_4 - 1; i_2 >= 1; i_2--) {
-    const t_26 = i_2;
-    const t_27 = x * t_26;
-    const t_29 = i_2;
-    const t_30 = Math.sin(t_27) / t_29;
+  for (let i_1 = t_4 - 1; i_1 >= 1; i_1--) {
+    const t_16 = i_1;
+    const t_17 = x * t_16;
+    const t_19 = i_1;
+    const t_20 = Math.sin(t_17) / t_19;
     let t_9_bar_1: number, s_bar_1: number;
-    if (t_30 > 0) {
-      t_9_bar_1 = t_30 * s_bar + t_30 * s_bar;
+    if (t_20 > 0) {
+      t_9_bar_1 = t_20 * s_bar + t_20 * s_bar;
       s_bar_1 = s_bar;
     } else {
       t_9_bar_1 = 0.5 * -s_bar;
       s_bar_1 = s_bar;
     }
     s_bar = s_bar_1;
-    x_bar = x_bar + t_26 * (Math.cos(t_27) * (t_9_bar_1 / t_29));
+    x_bar = x_bar + t_16 * (Math.cos(t_17) * (t_9_bar_1 / t_19));
   }
   return s + x_bar;
 }
