@@ -169,14 +169,16 @@ function runWithArrays(kernel: Kernel, inst: Instance, leaves: unknown[]): unkno
   const out: unknown[] = [];
   let j = 0;
   for (const [k, r] of inst.func.body.results.entries()) {
-    // a kernel over typed arrays (no array primitives) returns its buffers as the typed arrays it built
-    if (plain && r.type.rank === 1) {
-      out.push(flat[j++]);
-      continue;
-    }
+    // gradients of typed-array inputs come back as typed arrays
     if (inst.typedResults?.[k] && r.type.rank === 1) {
       out.push(flat[j]);
-      j += 2;
+      j += plain ? 1 : 2;
+      continue;
+    }
+    // a kernel over bare buffers (no array primitives) returns each buffer alone: its length is its shape
+    if (plain && r.type.rank === 1) {
+      const data = flat[j++] as Float64Array;
+      out.push(new NDArray(data, [data.length], IR_TO_ND[r.type.dtype]));
       continue;
     }
     if (r.type.rank === 0) {

@@ -10,14 +10,33 @@ import { evalTraced } from "./eager.js";
 import { NDArray } from "./ndarray.js";
 import { fixedTraced } from "./fixed.js";
 import { specialize } from "./specialize.js";
-import { noCaptures, type Traced } from "./traced.js";
+import { attach, noCaptures, type Traced } from "./traced.js";
 
 /** Functions of the np namespace that exist only through this path. */
 export const EAGER_NP = [
   "full", "zerosLike", "onesLike", "arange", "linspace", "eye", "clip",
   "prod", "mean", "max", "min", "argmax", "argmin", "matmul", "outer", "transpose", "reshape",
   "expandDims", "squeeze", "concatenate", "stack", "take", "logaddexp", "sigmoid", "softplus", "logsumexp",
+  "absolute", "amax", "amin", "around", "asarray", "expand_dims", "fabs", "fix", "fmax", "fmin", "fullLike", "full_like",
+  "ones_like", "zeros_like", "ravel", "rint", "true_divide", "size", "shape", "ndim",
 ];
+
+/** How many arguments `grad(np.NAME)` differentiates through (the rest of these take one array). */
+const ARITY: Record<string, number> = { logaddexp: 2, matmul: 2, outer: 2, fmax: 2, fmin: 2, true_divide: 2 };
+
+/**
+ * np.NAME as a function value: called, it evaluates eagerly with whatever
+ * options it is given; handed to a transform (`grad(np.softplus)`), it is the
+ * function of its array arguments compiled from `(a0, ..) => np.NAME(a0, ..)`.
+ */
+export function eagerFunction(name: string): (...args: unknown[]) => unknown {
+  const arity = ARITY[name] ?? 1;
+  const params = Array.from({ length: arity }, (_, k) => `a${k}`).join(", ");
+  const src = `(${params}) => np.${name}(${params})`;
+  const who = `np.${name}`;
+  const t = fixedTraced(null, null, who, arity, 0, noCaptures, (sig) => specialize({ source: src, name: who, arity, captureNames: [] }, sig));
+  return attach((...args: unknown[]) => eagerNp(name, args), t);
+}
 
 const isArrayValue = (x: unknown): boolean =>
   x instanceof NDArray || (ArrayBuffer.isView(x) && !(x instanceof DataView)) || (Array.isArray(x) && x.some(isArrayValue));

@@ -10,7 +10,7 @@ import type { Atom, Attrs, DType, ElementwisePrim } from "../compiler/ir/syntax.
 import { i32, lit } from "../compiler/ir/syntax.js";
 import { NDArray } from "./ndarray.js";
 import { evalTraced } from "./eager.js";
-import { EAGER_NP, eagerNp } from "./np-eager.js";
+import { EAGER_NP, eagerFunction, eagerNp } from "./np-eager.js";
 import { type CallSig, defaultFloat, promote } from "./signature.js";
 import { attach, noCaptures, perSignature } from "./traced.js";
 
@@ -178,6 +178,8 @@ function npOp(name: string, arity: number, build: (b: Builder, xs: Atom[]) => At
   });
   const traced = { name: who, arity, paramNames: ["x", "y", "z"].slice(0, arity), captures: noCaptures, instantiate };
   return attach((...xs: unknown[]) => {
+    // the options compiled code takes too (np.sum(x, 1, true), np.sum(x, { axis: 0 })): the front end's table
+    if (xs.length > arity) return eagerNp(name, xs);
     if (xs.length !== arity) throw new TypeError(`${who} takes ${arity} argument${arity === 1 ? "" : "s"}, got ${xs.length}`);
     return evalTraced(traced, xs, who);
   }, traced);
@@ -196,5 +198,5 @@ Object.assign(np, {
 
 // everything else of jax.numpy that compiled code has, through the front end (np-eager.ts)
 for (const name of EAGER_NP) {
-  if (!(name in np)) np[name] = (...args: unknown[]) => eagerNp(name, args);
+  if (!(name in np)) np[name] = eagerFunction(name);
 }

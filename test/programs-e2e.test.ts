@@ -32,39 +32,10 @@ const golden = JSON.parse(readFileSync(new URL("./data/programs_golden.json", im
  * passes; the set should end up empty.
  */
 const KNOWN_FAILING = new Set<string>([
-  // Arithmetic operators on NDArrays outside compiled functions (module-level
-  // statements, plain-JS helpers and arrows) are plain JS: `1 - targets` is
-  // NaN, `logits + 2 * g` a string; the next call then gets scalars.
-  "eager_module", "float32_mlp", "logreg_treemap", "mlp_train", "poisson_regression", "portfolio",
-  // Reverse mode declines a loop that carries an np array (h, u, v) or writes
-  // a Float64Array in an inner loop inside a time loop; the forward-mode
-  // fallback then throws "forward-mode gradient needs scalar parameters; <p> is an array".
-  "heat_stencil", "particles", "rnn_unroll", "sinkhorn",
-  // A function that reads an array's elements but never its length (`A[r * n + p[r]]`,
-  // `v[0]`) compiles to a native kernel without the length parameter, and the call
-  // passes it anyway: "k_… expects 1 arguments, got 2" (plain calls fail too).
-  // (heap_permanent's gradient then meets the reverse-mode cause above: its
-  // swaps are array writes inside branches inside a loop.)
-  "heap_permanent", "newton_opt2d",
-  // A module-level JS number array indexed by a loop counter (`observed[j]`,
-  // `seq[t]`): TSG1035 "the index of a list must be known at compile time".
-  // (lstm_cell also: the module-level `const gate = (...) => ({...})` helper is
-  // compiled and rejects its JS-list arguments, "wrapper does not compile for these
-  // arguments"; past both, its h and c carried through the loop meet the reverse-mode cause.)
-  "euler_decay", "lstm_cell",
-  // An inline arrow passed to grad that reads a module const (`grad((x) => Math.sin(k * x))`):
-  // TSG1011 free variable `k`. (Then: a closure returned by a factory function,
-  // `makeRidge(0.1)`, fails in valueAndGrad with "unflatten: N leaves left over".)
-  "closures",
-  // A stored transform (`const gradF = grad(f)`) called inside a compiled function: TSG1009 unknown function.
-  "stored_transform",
-  // An accumulator started as `let total = 0` and assigned arrays in a loop: TSG1028
-  // (rank 0 on one path, rank 1 on another), where JAX broadcasts. (Started as
-  // np.zeros, it meets the reverse-mode cause: an array carried through a loop.)
+  // An accumulator started as `let total = 0` and assigned arrays in a loop with a run-time trip
+  // count: TSG1028 (rank 0 on one path, rank 1 on another). JAX, unrolling the Python loop,
+  // broadcasts; tsgrad's loop carries one type (start it as np.zeros(...) instead).
   "kmeans_lsq",
-  // `xs.map(damped)` calls the compiled top-level `damped` with (x, index, array):
-  // "damped takes 1 argument, got 3", where a JS function ignores the extras.
-  "table_helper",
 ]);
 
 const PARALLEL = 4;

@@ -80,8 +80,8 @@ export function rewriteModule(source: string, fileName: string): RewriteResult {
   // function expressions handed to transforms, anywhere: closures
   const sites = transformSites(sf, an);
   const wrapped = new Set<ts.Node>();
-  for (const site of sites) {
-    const fn = closureTarget(an, site.arg);
+  const targets = [...sites.map((t) => closureTarget(an, t.arg)), ...escapingFunctions(sf, an)];
+  for (const fn of targets) {
     if (!fn || wrapped.has(fn) || topLevel.some((t) => t.fn === fn)) continue;
     wrapped.add(fn);
     const fv = an.freeVars(fn);
@@ -168,6 +168,29 @@ function closureTarget(an: Analysis, arg: ts.Expression): FunctionLike | null {
     if (d && !d.module && d.fn) return d.fn;
   }
   return null;
+}
+
+/**
+ * Function expressions that may reach a transform through other code: ones a
+ * function returns (a loss factory `makeLoss(data)`), and ones passed to the
+ * module's own functions (`minimize((x) => ..., x0)`). Arrows passed to
+ * anything else (`xs.map((x) => ...)`) are left alone.
+ */
+function escapingFunctions(sf: ts.SourceFile, an: Analysis): FunctionLike[] {
+  const out: FunctionLike[] = [];
+  const visit = (n: ts.Node) => {
+    if ((ts.isArrowFunction(n) || ts.isFunctionExpression(n)) && !isTopLevelExpr(n)) {
+      let e: ts.Node = n;
+      while (ts.isParenthesizedExpression(e.parent)) e = e.parent;
+      const p = e.parent;
+      const returned = ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === e);
+      const toOwnFunction = ts.isCallExpression(p) && p.arguments.includes(e as ts.Expression) && ts.isIdentifier(p.expression) && !!an.scopes.resolve(p.expression)?.fn;
+      if (returned || toOwnFunction) out.push(n);
+    }
+    n.forEachChild(visit);
+  };
+  visit(sf);
+  return out;
 }
 
 /** Not inside any function: evaluated once, when the module loads. */
