@@ -71,16 +71,16 @@ export function locateToolchain(env: NodeJS.ProcessEnv = process.env): { tools: 
  * package when the build fails (no LLVM 14 development files, cmake or g++).
  */
 export function locateLLVMBindings(): { ok: true } | { ok: false; reason: string } {
-  const howTo =
-    "install LLVM 14 and a C++ toolchain (Debian/Ubuntu: apt-get install llvm-14-dev cmake g++), then `npm rebuild llvm-bindings` " +
-    '(or approve its build script: "allowScripts": { "llvm-bindings": true } in package.json, then reinstall)';
+  const tools = "install LLVM 14 and a C++ toolchain (Debian/Ubuntu: apt-get install llvm-14-dev cmake g++)";
   let dir: string;
   try {
     dir = dirname(createRequire(import.meta.url).resolve("llvm-bindings/package.json"));
   } catch {
-    return { ok: false, reason: `the optional dependency llvm-bindings is not installed; ${howTo}` };
+    const approve = '"allowScripts": { "llvm-bindings": true } in package.json';
+    return { ok: false, reason: `the optional dependency llvm-bindings is not installed; ${tools}, approve its build script (${approve}) and reinstall` };
   }
   const addon = ["build/Release", "build/Debug", "build/default", "out/Release"].map((d) => join(dir, d, "llvm-bindings.node"));
+  const howTo = `${tools}, then run \`npm rebuild llvm-bindings\``;
   return addon.some((p) => existsSync(p)) ? { ok: true } : { ok: false, reason: `llvm-bindings is installed but not built; ${howTo}` };
 }
 
