@@ -178,11 +178,16 @@ describe("the progress line of native compiles", () => {
     const written: string[] = [];
     const silent = progressLine("app.ts: 3 kernels", { isTTY: false, write: (s: string) => written.push(s) });
     silent.step("llc…");
-    silent.done("native code in 5 ms");
+    silent.done("native code in 5 ms", 5);
     expect(written).toEqual([]);
     const tty = progressLine("app.ts: 3 kernels", { isTTY: true, write: (s: string) => written.push(s) });
     tty.step("llc…");
-    tty.done("native code in 5 ms (llc 4 ms)");
-    expect(written).toEqual(["\r\x1b[Ktsgrad: app.ts: 3 kernels: llc…", "\r\x1b[Ktsgrad: app.ts: 3 kernels: native code in 5 ms (llc 4 ms)\n"]);
+    tty.done("native code in 5 ms", 5); // short: the line is cleared
+    tty.done("native code in 900 ms (llc 800 ms)", 900); // long: the summary stays
+    expect(written).toEqual([
+      "\r\x1b[Ktsgrad: app.ts: 3 kernels: llc…",
+      "\r\x1b[K",
+      "\r\x1b[Ktsgrad: app.ts: 3 kernels: native code in 900 ms (llc 800 ms)\n",
+    ]);
   });
 });

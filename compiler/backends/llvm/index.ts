@@ -73,7 +73,8 @@ export function compileNative(funcs: Func[], options: NativeOptions = {}): Nativ
     const lib = join(tmp, "lib.so");
     const emitMs = Math.round(performance.now() - t0);
     const ms = buildSharedLibrary(ll, runtimeObject(compileRuntime), tmp, lib, opts, progress);
-    progress.done(`native code in ${Math.round(performance.now() - t0)} ms (emit ${emitMs} ms, opt ${ms.opt} ms, llc ${ms.llc} ms, link ${ms.link} ms)`);
+    const total = Math.round(performance.now() - t0);
+    progress.done(`native code in ${total} ms (emit ${emitMs} ms, opt ${ms.opt} ms, llc ${ms.llc} ms, link ${ms.link} ms)`, total);
     renameSync(lib, so); // atomic: readers see the old file or the complete new one
   } finally {
     if (!options.keepTemp) rmSync(tmp, { recursive: true, force: true });

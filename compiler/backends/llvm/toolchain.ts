@@ -136,18 +136,19 @@ export interface PipelineOptions {
 /**
  * A progress line on stderr while a library builds, when stderr is a terminal
  * (silent otherwise: logs and test output stay clean). `step` rewrites the
- * line in place; `done` leaves the summary on it.
+ * line in place; `done` leaves the summary on it when the build was long
+ * (at least `keepMs`), and clears it otherwise.
  */
 export interface Progress {
   step(what: string): void;
-  done(summary: string): void;
+  done(summary: string, ms: number): void;
 }
 
-export function progressLine(label: string, stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr): Progress {
+export function progressLine(label: string, stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr, keepMs = 500): Progress {
   if (!stream.isTTY) return { step: () => {}, done: () => {} };
   return {
     step: (what) => stream.write(`\r\x1b[Ktsgrad: ${label}: ${what}`),
-    done: (summary) => stream.write(`\r\x1b[Ktsgrad: ${label}: ${summary}\n`),
+    done: (summary, ms) => stream.write(ms >= keepMs ? `\r\x1b[Ktsgrad: ${label}: ${summary}\n` : "\r\x1b[K"),
   };
 }
 
