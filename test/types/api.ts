@@ -1,6 +1,6 @@
 // Type assertions on the public API, checked by `tsc` (test/types.test.ts):
 // each `@ts-expect-error` line must be an error, every other line must not.
-import { grad, hessian, jacfwd, jacrev, jit, jvp, np, valueAndGrad, vjp, type Tensor } from "tsgrad";
+import { grad, hessian, jacfwd, jacrev, jit, jvp, np, stopGradient, valueAndGrad, vjp, type Tensor } from "tsgrad";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assert = <T extends true>(): T => true as T;
@@ -19,6 +19,7 @@ np.where(true, 1);
 const pi: number = np.pi;
 // arithmetic on results type-checks (Tensor is any)
 const t: Tensor = np.tanh(np.ones([3])) * 2 + 1;
+const s: number = stopGradient(2) * 3 + stopGradient(np.ones([2]));
 
 const f = (x: number, y: Float64Array, p: { w: Tensor; b: number }): number => x + y[0] + p.b;
 
@@ -64,4 +65,4 @@ const h: number = hessian((x: number) => x ** 3)(2);
 // jit keeps the function's type
 const fj: typeof f = jit(f);
 
-export { pi, t, g0, g1, g2, bad, cts, j, jr, h, fj };
+export { pi, t, s, g0, g1, g2, bad, cts, j, jr, h, fj };
