@@ -3,7 +3,7 @@
 // whose vitest tests of tsgrad functions pass with `plugins: [tsgrad()]`.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { rewrites, unpluginFactory } from "../compiler/build/plugin.js";
+import { localBindings, rewrites, unpluginFactory } from "../compiler/build/plugin.js";
 import esbuildPlugin from "../compiler/build/esbuild.js";
 import rollupPlugin from "../compiler/build/rollup.js";
 import vitePlugin from "../compiler/build/vite.js";
@@ -33,6 +33,14 @@ describe("the tsgrad plugin", () => {
     expect(transform.transform.call(ctx, "export const x: number = 1;\n", "/p/x.ts")).toBeNull();
   });
 
+  it("binds tsgrad's names as local constants, on the same line (vite's SSR transform renames imports)", () => {
+    expect(localBindings('import { grad, np as numpy } from "tsgrad";\nconst a = 1;\n')).toBe(
+      'import * as __tsgrad_api from "tsgrad"; const { grad, np: numpy } = __tsgrad_api;\nconst a = 1;\n',
+    );
+    expect(localBindings('import {\n  grad,\n} from "tsgrad";\nx;')).toBe('import * as __tsgrad_api from "tsgrad"; const { grad } = __tsgrad_api;\n\n\nx;');
+    expect(localBindings('import * as __tsgrad from "tsgrad/internal";\n')).toBe('import * as __tsgrad from "tsgrad/internal";\n');
+  });
+
   it("reports tsgrad's diagnostics as plugin errors", () => {
     const src = 'import { grad } from "tsgrad";\nfunction fact(n: number): number { return n <= 1 ? 1 : n * fact(n - 1); }\nexport const d = grad(fact);\n';
     expect(() => transform.transform.call(ctx, src, "/p/bad.ts")).toThrow(/bad\.ts:2:\d+ error TSG1004: recursive call/);
@@ -45,13 +53,13 @@ describe("the tsgrad plugin", () => {
     expect((esbuildPlugin() as { name: string }).name).toBe("tsgrad");
   });
 
-  it("lets a project's vitest tests call and differentiate its tsgrad functions", () => {
+  it("lets a project's vitest tests call and differentiate its tsgrad functions, and closures written in the tests", () => {
     // test/plugin-project/vitest.config.ts: plugins: [tsgrad()] from "tsgrad/vite" (dist/, built by npm install)
     const out = execFileSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--root", "test/plugin-project"], {
       encoding: "utf8",
       timeout: 120_000,
       env: { ...process.env, NO_COLOR: "1" },
     });
-    expect(out).toMatch(/Tests\s+2 passed/);
+    expect(out).toMatch(/Tests\s+3 passed/);
   });
 });

@@ -36,6 +36,27 @@ export function rewrites(id: string, code: string, include = DEFAULT_INCLUDE): b
   return include.test(path) && !/[\\/]node_modules[\\/]/.test(path) && IMPORTS_TSGRAD.test(code);
 }
 
+const NAMED_IMPORT = /^import\s*\{([^}]*)\}\s*from\s*["']tsgrad["'];?/gm;
+
+/**
+ * `import { grad, np } from "tsgrad"` → `import * as __tsgrad_api from "tsgrad"; const { grad, np } = __tsgrad_api;`
+ * on the same lines. Vite's SSR transform (vitest) renames uses of imported
+ * names (`np.sin` → `__vite_ssr_import_0__.np.sin`), which would leave a
+ * closure compiled from its text (`grad((x) => np.sin(x))` inside a test) with
+ * a free variable; local constants keep their names.
+ */
+export function localBindings(code: string): string {
+  return code.replace(NAMED_IMPORT, (statement: string, names: string) => {
+    const fields = names
+      .split(",")
+      .map((n) => n.trim())
+      .filter((n) => n && !n.startsWith("type "))
+      .map((n) => n.replace(/^(\S+)\s+as\s+(\S+)$/, "$1: $2"));
+    const lines = "\n".repeat(statement.split("\n").length - 1); // a multi-line import keeps its line count
+    return `import * as __tsgrad_api from "tsgrad"; const { ${fields.join(", ")} } = __tsgrad_api;${lines}`;
+  });
+}
+
 export const unpluginFactory: UnpluginFactory<TsgradPluginOptions | undefined> = (options = {}) => ({
   name: "tsgrad",
   enforce: "pre",
@@ -60,8 +81,9 @@ export const unpluginFactory: UnpluginFactory<TsgradPluginOptions | undefined> =
     if (r.diagnostics.length) {
       this.error(r.diagnostics.map(formatDiagnostic).join("\n"));
     }
-    // rewriteModule will also return a source map; pass it through when it does
-    return r.map ? { code: r.code, map: r.map as never } : { code: r.code };
+    const out = localBindings(r.code);
+    // rewriteModule will also return a source map; pass it through when it does (localBindings keeps lines)
+    return r.map ? { code: out, map: r.map as never } : { code: out };
   },
 });
 
