@@ -138,9 +138,13 @@ describe("installed without a C/C++ toolchain", () => {
     expect(r.err.match(/tsgrad: warning/g)).toHaveLength(1);
   });
 
-  it("has the tsgrad command", () => {
-    const r = run(p, [join(p.dir, "node_modules/tsgrad/cli/bin.js"), "--version"], env);
-    expect(r.out[0]).toMatch(/^\d+\.\d+\.\d+/);
+  it("has the tsgrad command: --version, and --help with examples for every subcommand", () => {
+    const bin = join(p.dir, "node_modules/.bin/tsgrad");
+    expect(run(p, [bin, "--version"], env).out).toEqual([JSON.parse(execFileSync("npm", ["pkg", "get", "version"], { cwd: root, encoding: "utf8" }))]);
+    for (const sub of [[], ["run"], ["emit"]]) {
+      expect(run(p, [bin, ...sub, "--help"], env).out.join("\n")).toMatch(/Examples:\n\s+\$ (tsgrad|node) /);
+    }
+    expect(run(p, [bin, "run", "app.ts"], env).out).toEqual([...EXPECTED_TS, "js"]);
   });
 });
 
