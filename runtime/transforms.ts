@@ -112,7 +112,7 @@ function gradTraced(t: Traced, argnums: number | number[] | undefined, opts: Gra
 export function grad<F extends Fn>(f: F): Transformed<F, GradOf<F, 0>>;
 export function grad<F extends Fn, const A extends number | number[]>(f: F, argnums: A, options?: { hasAux?: false }): Transformed<F, GradOf<F, A>>;
 export function grad<F extends Fn, const A extends number | number[] = 0>(f: F, argnums: A | undefined, options: { hasAux: true }): Transformed<F, [GradOf<F, A>, AuxOf<F>]>;
-export function grad(f: Fn, argnums?: number | number[], options?: GradOptions): Transformed<Fn, unknown>;
+export function grad(f: Fn, argnums?: number | number[], options?: GradOptions): Fn;
 export function grad(f: (...args: any[]) => any, argnums?: number | number[], options: GradOptions = {}): (...args: any[]) => any {
   return callable(gradTraced(trace(f, "grad"), argnums, options, false, "grad"), "grad");
 }
@@ -120,7 +120,7 @@ export function grad(f: (...args: any[]) => any, argnums?: number | number[], op
 /** jax.value_and_grad: returns [value, gradient] (with hasAux: [[value, aux], gradient]). */
 export function valueAndGrad<F extends Fn>(f: F): Transformed<F, [ReturnType<F>, GradOf<F, 0>]>;
 export function valueAndGrad<F extends Fn, const A extends number | number[] = 0>(f: F, argnums: A | undefined, options?: GradOptions): Transformed<F, [ReturnType<F>, GradOf<F, A>]>;
-export function valueAndGrad(f: Fn, argnums?: number | number[], options?: GradOptions): Transformed<Fn, [unknown, unknown]>;
+export function valueAndGrad(f: Fn, argnums?: number | number[], options?: GradOptions): Fn;
 export function valueAndGrad(f: (...args: any[]) => any, argnums?: number | number[], options: GradOptions = {}): (...args: any[]) => any {
   return callable(gradTraced(trace(f, "valueAndGrad"), argnums, options, true, "valueAndGrad"), "valueAndGrad");
 }
