@@ -9,13 +9,52 @@ import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command } from "commander";
 
-const program = new Command("tsgrad").description("Compile numeric TypeScript to differentiated native kernels.");
+/** tsgrad's version: the package.json above dist/cli/ (installed) or cli/ (source tree). */
+function version(): string {
+  for (const rel of ["../../package.json", "../package.json"]) {
+    try {
+      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as { version: string }).version;
+    } catch {
+      // try the next location
+    }
+  }
+  return "unknown";
+}
+
+const program = new Command("tsgrad")
+  .description("Compile numeric TypeScript to differentiated native kernels.")
+  .version(version(), "-v, --version", "print tsgrad's version")
+  .enablePositionalOptions()
+  .addHelpText(
+    "after",
+    `
+Examples:
+  $ tsgrad run app.ts                         run a TypeScript module, its grad/jit/... compiled
+  $ tsgrad emit model.ts --fn loss --grad     print the gradient of loss as TypeScript
+  $ node --import tsgrad/register app.ts      the same rewrite as "tsgrad run", in any node process
+
+Environment: TSGRAD_BACKEND, TSGRAD_CACHE_DIR, TSGRAD_LLC, TSGRAD_OPT, TSGRAD_CC (see the README).`,
+  );
 
 program
   .command("run")
   .description("compile a TypeScript module's transforms (grad, jit, ...) and run it")
   .argument("<file>", "the .ts module to run")
   .argument("[args...]", "arguments passed to the module as process.argv")
+  .passThroughOptions()
+  .addHelpText(
+    "after",
+    `
+FILE runs as it would under node/tsx: only the functions handed to a transform
+(grad, jit, ...) compile, per call signature, into native kernels (cached under
+node_modules/.cache/tsgrad) or, where LLVM is missing, JS-backend kernels;
+array operators outside compiled code evaluate eagerly, as in JAX.
+
+Examples:
+  $ tsgrad run fixtures/tutorial/autodiff.ts
+  $ tsgrad run train.ts --epochs 10           arguments after FILE go to the module (process.argv)
+  $ TSGRAD_BACKEND=js tsgrad run train.ts     force the JS backend`,
+  )
   .action(async (file: string, args: string[]) => {
     process.setSourceMapsEnabled(true); // stack traces point at the user's TypeScript lines
     register(new URL("./loader.js", import.meta.url));
@@ -45,6 +84,18 @@ program
   .option("--llvm", "print LLVM IR")
   .option("--after <pass>", "print the IR after this pass of the pipeline (see --passes)")
   .option("--passes", "list the pipeline's passes and exit")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  $ tsgrad emit model.ts --fn loss                    the function as tsgrad reads it
+  $ tsgrad emit model.ts --fn loss --grad             its gradient, as TypeScript
+  $ tsgrad emit model.ts --fn loss --grad --argnums 0,1
+  $ tsgrad emit model.ts --fn loss --jvp --ir         forward mode, as tsgrad IR
+  $ tsgrad emit model.ts --fn loss --grad --llvm      the gradient's LLVM IR
+  $ tsgrad emit model.ts --fn loss --grad --after dce  the IR after a pass (see --passes)
+  $ tsgrad emit test/ir/dce.tsir --ir                  start from IR text`,
+  )
   .action(async (file: string | undefined, o: import("./emit.js").EmitOptions & { passes?: boolean }) => {
     const { runEmitCommand } = await import("./emit.js");
     runEmitCommand(file, o, (path) => readFileSync(path, "utf8"));

@@ -1,6 +1,5 @@
 // The package root: `import { grad, np, ... } from "tsgrad"`.
 export { grad, valueAndGrad, jvp, vjp, jit, type GradOptions } from "./transforms.js";
-export { np, stopGradient } from "./np.js";
 export { checkGrads, type CheckGradsOptions } from "./check.js";
 export { jacfwd, jacrev, hessian } from "./jacobian.js";
 export { config } from "./config.js";
@@ -13,6 +12,15 @@ export { IR } from "./traced.js";
 export { flatten, unflatten, type TreeDef } from "./pytree.js";
 
 import { stats as kernelStatsObj } from "./kernels.js";
+import { np as npImpl, stopGradient as stopGradientImpl } from "./np.js";
+import type { NumPy } from "./api-types.js";
+export type { Argnums, Axis, DTypeName, GradOf, JacobianOf, NumPy, ReduceOptions } from "./api-types.js";
+
+/** jax.numpy: in compiled functions and, eagerly, outside them (typed by api-types.ts). */
+export const np = npImpl as NumPy;
+
+/** jax.lax.stop_gradient: the identity, with a zero derivative. */
+export const stopGradient = stopGradientImpl as <T>(x: T) => T;
 
 /** Compile counters (kernels, native libraries, milliseconds spent compiling). */
 export function stats(): Readonly<typeof kernelStatsObj> {

@@ -23,6 +23,7 @@ import { type TreeDef, leafCount, leafPaths } from "./pytree.js";
 import type { CallSig } from "./signature.js";
 import { type Instance, type Traced, perSignature } from "./traced.js";
 import { callable, leafRange, normalizeArgnums, trace } from "./transforms.js";
+import type { Argnums, HessianOf, JacobianOf, Transformed } from "./api-types.js";
 
 type Fn = (...args: any[]) => any;
 type Mode = "fwd" | "rev";
@@ -31,16 +32,24 @@ const BUFFER = new Set<string>(BUFFER_PRIMS);
 const list = (items: TreeDef[]): TreeDef => ({ kind: "list", items });
 
 /** jax.jacfwd: the Jacobian by forward mode (one JVP per input element, in one kernel). */
+export function jacfwd<F extends Fn>(f: F): Transformed<F, JacobianOf<F, 0>>;
+export function jacfwd<F extends Fn, const A extends Argnums>(f: F, argnums: A): Transformed<F, JacobianOf<F, A>>;
+export function jacfwd(f: Fn, argnums?: Argnums): Fn;
 export function jacfwd(f: Fn, argnums?: number | number[]): Fn {
   return callable(jacTraced(trace(f, "jacfwd"), argnums, "fwd", "jacfwd"), "jacfwd");
 }
 
 /** jax.jacrev: the Jacobian by reverse mode (one VJP per output element, in one kernel). */
+export function jacrev<F extends Fn>(f: F): Transformed<F, JacobianOf<F, 0>>;
+export function jacrev<F extends Fn, const A extends Argnums>(f: F, argnums: A): Transformed<F, JacobianOf<F, A>>;
+export function jacrev(f: Fn, argnums?: Argnums): Fn;
 export function jacrev(f: Fn, argnums?: number | number[]): Fn {
   return callable(jacTraced(trace(f, "jacrev"), argnums, "rev", "jacrev"), "jacrev");
 }
 
 /** jax.hessian: jacfwd(jacrev(f)), forward-over-reverse. */
+export function hessian<F extends Fn>(f: F): Transformed<F, HessianOf<F, 0>>;
+export function hessian<F extends Fn, const A extends Argnums>(f: F, argnums: A): Transformed<F, HessianOf<F, A>>;
 export function hessian(f: Fn, argnums?: number | number[]): Fn {
   const h = jacfwd(jacrev(f, argnums), argnums);
   const t = trace(h, "hessian");

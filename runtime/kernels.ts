@@ -63,7 +63,7 @@ export function currentBackend(): Backend {
     else {
       native = null;
       if (forced === "native") throw new Error(`tsgrad: the native backend is unavailable: ${r.reason}`);
-      process.stderr.write(`tsgrad: warning: native backend unavailable (${r.reason}); using the JS backend\n`);
+      process.stderr.write(`tsgrad: warning: running on the JS backend (same results, slower); for native code: ${r.reason}. TSGRAD_BACKEND=js silences this.\n`);
     }
   }
   return native ? "native" : "js";

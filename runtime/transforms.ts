@@ -11,10 +11,9 @@ import { type TreeDef, leafCount, leafPaths } from "./pytree.js";
 import { type CallSig, describe } from "./signature.js";
 import { traceSource } from "./source.js";
 import { type Instance, type Traced, attach, perSignature, tracedOf } from "./traced.js";
+import type { Fn, GradOf, AuxOf, GradOptions, Transformed } from "./api-types.js";
 
-export interface GradOptions {
-  hasAux?: boolean;
-}
+export type { GradOptions } from "./api-types.js";
 
 const LEAF: TreeDef = { kind: "leaf" };
 const list = (items: TreeDef[]): TreeDef => ({ kind: "list", items });
@@ -110,11 +109,18 @@ function gradTraced(t: Traced, argnums: number | number[] | undefined, opts: Gra
 }
 
 /** jax.grad: the gradient of a scalar function with respect to the arguments `argnums` (default 0). */
+export function grad<F extends Fn>(f: F): Transformed<F, GradOf<F, 0>>;
+export function grad<F extends Fn, const A extends number | number[]>(f: F, argnums: A, options?: { hasAux?: false }): Transformed<F, GradOf<F, A>>;
+export function grad<F extends Fn, const A extends number | number[] = 0>(f: F, argnums: A | undefined, options: { hasAux: true }): Transformed<F, [GradOf<F, A>, AuxOf<F>]>;
+export function grad(f: Fn, argnums?: number | number[], options?: GradOptions): Fn;
 export function grad(f: (...args: any[]) => any, argnums?: number | number[], options: GradOptions = {}): (...args: any[]) => any {
   return callable(gradTraced(trace(f, "grad"), argnums, options, false, "grad"), "grad");
 }
 
 /** jax.value_and_grad: returns [value, gradient] (with hasAux: [[value, aux], gradient]). */
+export function valueAndGrad<F extends Fn>(f: F): Transformed<F, [ReturnType<F>, GradOf<F, 0>]>;
+export function valueAndGrad<F extends Fn, const A extends number | number[] = 0>(f: F, argnums: A | undefined, options?: GradOptions): Transformed<F, [ReturnType<F>, GradOf<F, A>]>;
+export function valueAndGrad(f: Fn, argnums?: number | number[], options?: GradOptions): Fn;
 export function valueAndGrad(f: (...args: any[]) => any, argnums?: number | number[], options: GradOptions = {}): (...args: any[]) => any {
   return callable(gradTraced(trace(f, "valueAndGrad"), argnums, options, true, "valueAndGrad"), "valueAndGrad");
 }
@@ -131,6 +137,7 @@ function checkTuple(x: unknown, n: number, what: string, who: string): unknown[]
 }
 
 /** jax.jvp: evaluates f at `primals` and its directional derivative along `tangents`: [out, tangentOut]. */
+export function jvp<F extends Fn>(f: F, primals: Parameters<F>, tangents: Parameters<F>): [ReturnType<F>, ReturnType<F>];
 export function jvp(f: (...args: any[]) => any, primals: unknown[], tangents: unknown[]): [unknown, unknown] {
   const t = trace(f, "jvp");
   checkTuple(primals, t.arity, "primals", "jvp");
@@ -159,6 +166,7 @@ export function jvp(f: (...args: any[]) => any, primals: unknown[], tangents: un
 }
 
 /** jax.vjp: returns [f(...primals), vjpFn] where vjpFn(cotangent) gives one cotangent per primal (an array). */
+export function vjp<F extends Fn>(f: F, ...primals: Parameters<F>): [ReturnType<F>, (cotangent: ReturnType<F>) => Parameters<F>];
 export function vjp(f: (...args: any[]) => any, ...primals: unknown[]): [unknown, (ct: unknown) => unknown[]] {
   const t = trace(f, "vjp");
   const value = callTraced(t, primals, "vjp");

@@ -6,14 +6,26 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
+/** tsc's errors for a project ("" when it type-checks). */
+function tsc(project: string): string {
+  try {
+    return execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", project], { encoding: "utf8" });
+  } catch (e) {
+    return String((e as { stdout?: string }).stdout ?? e);
+  }
+}
+
 describe("the fixtures under tsc --strict", () => {
   it("raise no type error", () => {
-    let out = "";
-    try {
-      out = execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "fixtures/tsconfig.json"], { encoding: "utf8" });
-    } catch (e) {
-      out = String((e as { stdout?: string }).stdout ?? e);
-    }
-    expect(out).toBe("");
+    expect(tsc("fixtures/tsconfig.json")).toBe("");
+  });
+});
+
+// test/types/api.ts asserts the API's types: np's members and signatures, the
+// gradients typed from the function's parameters (argnums, tuples, hasAux),
+// and, as `@ts-expect-error` lines (an error if no error occurs), what must not type-check.
+describe("the typed API", () => {
+  it("types np, grad, valueAndGrad, jvp, vjp, jacfwd, jacrev, hessian and jit from their arguments", () => {
+    expect(tsc("test/types/tsconfig.json")).toBe("");
   });
 });

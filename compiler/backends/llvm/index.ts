@@ -16,7 +16,7 @@ import { backendFingerprint, cacheDir, cachedToolFact, compilerVersion, runtimeO
 import { annotate } from "./annotate.js";
 import { LLVMVerifyError, emitModule, kernelSymbol, unsupportedReason } from "./emit.js";
 import { type NativeLibrary, loadCachedLibrary, loadLibrary } from "./load.js";
-import { type PipelineOptions, buildSharedLibrary, compileRuntime, llcVersion, run, toolchain } from "./toolchain.js";
+import { type PipelineOptions, buildSharedLibrary, compileRuntime, llcVersion, progressLine, run, toolchain } from "./toolchain.js";
 
 export type { NativeArg, NativeKernel, NativeLibrary, TypedArray } from "./load.js";
 export { NativeError } from "./load.js";
@@ -33,6 +33,8 @@ export interface NativeOptions extends PipelineOptions {
    * rounding (results then differ from the interpreter and between CPUs); off by default.
    */
   readonly reassociate?: boolean;
+  /** What is being compiled (a module's name), for the progress line shown when stderr is a terminal. */
+  readonly label?: string;
 }
 
 const memory = new Map<string, NativeLibrary>();
@@ -60,13 +62,20 @@ export function compileNative(funcs: Func[], options: NativeOptions = {}): Nativ
   if (cached) return remember(key, cached);
 
   const tmp = mkdtempSync(join(dir, "build-"));
+  const count = `${funcs.length} kernel${funcs.length === 1 ? "" : "s"}`;
+  const progress = progressLine(options.label ? `${options.label}: ${count}` : count);
   try {
+    const t0 = performance.now();
+    progress.step("emitting LLVM IR…");
     const { m } = emitWithDiagnostics(funcs, `tsgrad-${key.slice(0, 12)}`, tmp, tools.opt);
     // Textual IR: annotate.ts adds what llvm-bindings cannot express.
     const ll = join(tmp, "kernels.ll");
     writeFileSync(ll, annotate(m.print(), opts));
     const lib = join(tmp, "lib.so");
-    buildSharedLibrary(ll, runtimeObject(compileRuntime), tmp, lib, opts);
+    const emitMs = Math.round(performance.now() - t0);
+    const ms = buildSharedLibrary(ll, runtimeObject(compileRuntime), tmp, lib, opts, progress);
+    const total = Math.round(performance.now() - t0);
+    progress.done(`native code in ${total} ms (emit ${emitMs} ms, opt ${ms.opt} ms, llc ${ms.llc} ms, link ${ms.link} ms)`, total);
     storeBinary(lib, so); // records size, hash and name, then renames: readers see the old file or the complete new one
   } finally {
     if (!options.keepTemp) rmSync(tmp, { recursive: true, force: true });

@@ -7,8 +7,9 @@
 // tests use toolchainStats() to prove a cache hit compiled nothing.
 
 import { execFileSync } from "node:child_process";
-import { statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { delimiter, dirname, join } from "node:path";
 
 export interface Toolchain {
   readonly opt: string;
@@ -59,8 +60,28 @@ export function locateToolchain(env: NodeJS.ProcessEnv = process.env): { tools: 
     }
   }
   return missing.length
-    ? { reason: `native backend unavailable: missing ${missing.join("; ")}. On Debian/Ubuntu: apt-get install ${[...pkgs].join(" ")}` }
+    ? { reason: `missing ${missing.join("; ")}; install them (Debian/Ubuntu: apt-get install ${[...pkgs].join(" ")})` }
     : { tools: tools as Toolchain };
+}
+
+/**
+ * Whether the optional dependency llvm-bindings (the IR builder) is installed
+ * and its addon built: only stat calls, so a warm start does not load LLVM.
+ * npm skips its build script unless the project approves it, and drops the
+ * package when the build fails (no LLVM 14 development files, cmake or g++).
+ */
+export function locateLLVMBindings(): { ok: true } | { ok: false; reason: string } {
+  const tools = "install LLVM 14 and a C++ toolchain (Debian/Ubuntu: apt-get install llvm-14-dev cmake g++)";
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve("llvm-bindings/package.json"));
+  } catch {
+    const approve = '"allowScripts": { "llvm-bindings": true } in package.json';
+    return { ok: false, reason: `the optional dependency llvm-bindings is not installed; ${tools}, approve its build script (${approve}) and reinstall` };
+  }
+  const addon = ["build/Release", "build/Debug", "build/default", "out/Release"].map((d) => join(dir, d, "llvm-bindings.node"));
+  const howTo = `${tools}, then run \`npm rebuild llvm-bindings\``;
+  return addon.some((p) => existsSync(p)) ? { ok: true } : { ok: false, reason: `llvm-bindings is installed but not built; ${howTo}` };
 }
 
 // Checked once per process: the answer cannot change while we run.
@@ -69,9 +90,12 @@ function locate(): { tools: Toolchain } | { reason: string } {
   return (found ??= locateToolchain());
 }
 
+/** Whether native code can be built here; otherwise one sentence saying what is missing and what to install. */
 export function nativeAvailable(): { ok: true } | { ok: false; reason: string } {
   const t = locate();
-  return "tools" in t ? { ok: true } : { ok: false, reason: t.reason };
+  const b = locateLLVMBindings();
+  const reasons = ["reason" in t ? t.reason : undefined, b.ok ? undefined : b.reason].filter((r) => r !== undefined);
+  return reasons.length ? { ok: false, reason: reasons.join("; and ") } : { ok: true };
 }
 
 export function toolchain(): Toolchain {
@@ -109,19 +133,53 @@ export interface PipelineOptions {
   readonly opt?: boolean;
 }
 
-/** bitcode → object file → shared library; one opt, one llc and one link per library. */
-export function buildSharedLibrary(bc: string, runtimeObj: string, dir: string, out: string, o: PipelineOptions): void {
+/**
+ * A progress line on stderr while a library builds, when stderr is a terminal
+ * (silent otherwise: logs and test output stay clean). `step` rewrites the
+ * line in place; `done` leaves the summary on it when the build was long
+ * (at least `keepMs`), and clears it otherwise.
+ */
+export interface Progress {
+  step(what: string): void;
+  done(summary: string, ms: number): void;
+}
+
+export function progressLine(label: string, stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr, keepMs = 500): Progress {
+  if (!stream.isTTY) return { step: () => {}, done: () => {} };
+  return {
+    step: (what) => stream.write(`\r\x1b[Ktsgrad: ${label}: ${what}`),
+    done: (summary, ms) => stream.write(ms >= keepMs ? `\r\x1b[Ktsgrad: ${label}: ${summary}\n` : "\r\x1b[K"),
+  };
+}
+
+/** bitcode → object file → shared library; one opt, one llc and one link per library. Returns each step's wall time. */
+export function buildSharedLibrary(
+  bc: string,
+  runtimeObj: string,
+  dir: string,
+  out: string,
+  o: PipelineOptions,
+  progress: Progress = progressLine(""),
+): { opt: number; llc: number; link: number } {
   const t = toolchain();
   const cpu = o.native === false ? [] : ["-mcpu=native"];
+  const ms = { opt: 0, llc: 0, link: 0 };
+  const timed = (step: keyof typeof ms, f: () => void) => {
+    progress.step(`${step}…`);
+    const t0 = performance.now();
+    f();
+    ms[step] = Math.round(performance.now() - t0);
+  };
   let input = bc;
   if (o.opt !== false) {
     input = join(dir, "opt.bc");
-    run("opt", t.opt, ["-O3", ...cpu, bc, "-o", input]);
+    timed("opt", () => run("opt", t.opt, ["-O3", ...cpu, bc, "-o", input]));
   }
   const obj = join(dir, "kernels.o");
   // -fp-contract=off: JS rounds every operation, so no fusing a*b+c into an fma.
-  run("llc", t.llc, ["-O3", "-filetype=obj", "-relocation-model=pic", "-fp-contract=off", ...cpu, input, "-o", obj]);
-  run("cc", t.cc, ["-shared", "-o", out, obj, runtimeObj, "-lm"]);
+  timed("llc", () => run("llc", t.llc, ["-O3", "-filetype=obj", "-relocation-model=pic", "-fp-contract=off", ...cpu, input, "-o", obj]));
+  timed("link", () => run("cc", t.cc, ["-shared", "-o", out, obj, runtimeObj, "-lm"]));
+  return ms;
 }
 
 /** Compiles runtime.c to a position-independent object. */
