@@ -25,6 +25,13 @@ export class ModuleInfo {
   static fromSourceFile(sf: ts.SourceFile): ModuleInfo {
     const m = new ModuleInfo(sf, "module");
     for (const s of sf.statements) {
+      // values imported from the program's own modules are module values (captured); tsgrad's API and packages are not
+      if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && /^\.\.?\//.test(s.moduleSpecifier.text) && s.importClause && !s.importClause.isTypeOnly) {
+        const c = s.importClause;
+        if (c.name) m.mutables.add(c.name.text);
+        if (c.namedBindings && ts.isNamedImports(c.namedBindings)) for (const el of c.namedBindings.elements) if (!el.isTypeOnly) m.mutables.add(el.name.text);
+        continue;
+      }
       if (ts.isFunctionDeclaration(s) && s.name && s.body) m.functions.set(s.name.text, s);
       else if (ts.isVariableStatement(s)) {
         const isConst = (s.declarationList.flags & ts.NodeFlags.Const) !== 0;
