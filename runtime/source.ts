@@ -59,10 +59,15 @@ export function traceSource(f: Function, who: string): Traced {
     func = undefined; // a damaged entry is a miss
   }
   if (!func) {
-    func = frontendCall({ source: src }).func;
-    writeCache(key, toJson(func));
+    try {
+      func = frontendCall({ source: src }).func;
+      writeCache(key, toJson(func));
+    } catch (e) {
+      // a function over arrays compiles only for real call signatures (below); report other errors now
+      if (!/TSG10(2[4-9]|3[0-4])/.test((e as Error).message)) throw e;
+    }
   }
-  const t = fixedTraced(func, null, name, f.length, 0, noCaptures, (sig) => specialize({ source: src, name, arity: f.length, captureNames: [] }, sig));
+  const t = fixedTraced(func ?? null, null, name, f.length, 0, noCaptures, (sig) => specialize({ source: src, name, arity: f.length, captureNames: [] }, sig));
   traced.set(f, t);
   return t;
 }
