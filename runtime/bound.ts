@@ -25,14 +25,17 @@ export interface BoundSpec {
 }
 
 export function boundTraced(spec: BoundSpec): Traced {
-  const { mod, target, arity, captureNames } = spec;
+  const { mod, target, arity } = spec;
   const nLocals = target.kind === "closure" ? target.closure.locals.length : 0;
+  // imported names the build step could not classify: functions are inlined from their module, not passed in
+  let captureNames: string[] | undefined;
+  const names = () => (captureNames ??= spec.captureNames.filter((n) => typeof mod.value(n) !== "function"));
   const captures = () => {
     const out = nLocals ? spec.locals() : [];
-    for (const n of captureNames) out.push(mod.value(n));
+    for (const n of names()) out.push(mod.value(n));
     return out;
   };
   const paramNames = spec.paramNames ?? Array.from({ length: arity }, (_, k) => `args[${k}]`);
-  const instantiate = perSignature((sig) => specialize({ source: mod.source, fileName: mod.fileName, target, name: spec.name, arity, captureNames, nLocals }, sig));
+  const instantiate = perSignature((sig) => specialize({ source: mod.source, fileName: mod.fileName, target, name: spec.name, arity, captureNames: names(), nLocals }, sig));
   return { name: spec.name, arity, paramNames, captures, instantiate };
 }

@@ -47,8 +47,9 @@ describe("tsgrad run: modules behave as written", () => {
     expect(out.sum_axis).toBe("[3,7] [[2,3]]");
     expect(Number(out.softplus)).toBe(0.5);
   });
-  it("captures values imported from another local module", () => {
+  it("captures values and inlines functions imported from another local module", () => {
     expect(JSON.parse(out.imported)).toEqual([2.5, 5, 7.5]);
+    expect(Number(out.imported_fn)).toBe(2 * 3 * 2.5);
   });
   it("points stack traces at the user's TypeScript lines", () => {
     const r = spawnSync(process.execPath, ["cli/bin.js", "run", "fixtures/module/throws.ts"], { encoding: "utf8", timeout: 120_000 });

@@ -64,6 +64,21 @@ export function lowerCall(L: Lowerer, call: ts.CallExpression): Val {
     args();
     return L.failedKeys.has(local.key) ? lit(NaN) : L.report(callee, "unknownFunction", name);
   }
+  // a function imported from another module of the program: inlined, its names resolved in its own module
+  const imp = !L.mod.functions.has(name) ? L.mod.importedFns.get(name) : undefined;
+  if (imp) {
+    const as = args();
+    if (L.inlineStack.includes(name)) return L.report(callee, "recursion", [...L.inlineStack, name].join(" → "));
+    const saved = L.mod;
+    L.inlineStack.push(name);
+    L.mod = imp.mod;
+    try {
+      return lowerFunctionBody(L, imp.name, imp.fn, as);
+    } finally {
+      L.mod = saved;
+      L.inlineStack.pop();
+    }
+  }
   const fn = L.mod.functions.get(name);
   if (fn) {
     const as = args();

@@ -69,13 +69,17 @@ export class Lowerer {
   /** Set when lowering tried to capture in a context that cannot (constant folding). */
   captureFailed = false;
 
+  /** The module the compiled function is in; `mod` is the one being lowered (another while inlining an imported function). */
+  readonly rootMod: ModuleInfo;
+
   constructor(
-    readonly mod: ModuleInfo,
+    public mod: ModuleInfo,
     readonly diags: DiagnosticSink,
     names: Names = new Names(),
     readonly canCapture = true,
   ) {
     this.b = new Builder(names);
+    this.rootMod = mod;
   }
 
   report<K extends MessageKey>(node: ts.Node, key: K, ...args: Args<K>): Atom {
@@ -140,6 +144,12 @@ export class Lowerer {
   }
 
   capture(name: string): Val {
+    if (this.mod !== this.rootMod) {
+      // a value of an imported module, read by a function inlined from it: only its own module could pass it in
+      this.captureFailed = true;
+      this.diags.reportAt(0, "freeVariable", name);
+      return lit(NaN);
+    }
     if (!this.canCapture) {
       this.captureFailed = true;
       return lit(NaN);

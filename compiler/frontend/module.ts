@@ -2,6 +2,8 @@
 // at call sites), `const`s (folded to literals when constant), and other
 // values (captured as extra parameters by compileSource).
 
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { ts } from "ts-morph";
 import type { Val } from "./value.js";
 import { type FunctionLike, returnStatements, stripParens } from "./analysis.js";
@@ -13,6 +15,8 @@ export class ModuleInfo {
   readonly constInits = new Map<string, ts.Expression>(); // module `const X = <expr>` (not functions)
   readonly mutables = new Set<string>(); // module `let` / `var` (and consts without initializers)
   readonly letInits = new Map<string, ts.Expression>(); // initializers of module `let`s (to infer a captured value's type)
+  /** Functions imported from the program's own modules: local name → the module and the function (inlined where called). */
+  readonly importedFns = new Map<string, { mod: ModuleInfo; fn: FunctionLike; name: string }>();
   /** Folded values of module consts: an Atom literal, null when not constant, "pending" while folding (cycles). */
   readonly constCache = new Map<string, Val | null | "pending">();
   private readonly arityCache = new Map<string, number>();
@@ -28,8 +32,16 @@ export class ModuleInfo {
       // values imported from the program's own modules are module values (captured); tsgrad's API and packages are not
       if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && /^\.\.?\//.test(s.moduleSpecifier.text) && s.importClause && !s.importClause.isTypeOnly) {
         const c = s.importClause;
+        const other = importedModule(sf.fileName, s.moduleSpecifier.text);
         if (c.name) m.mutables.add(c.name.text);
-        if (c.namedBindings && ts.isNamedImports(c.namedBindings)) for (const el of c.namedBindings.elements) if (!el.isTypeOnly) m.mutables.add(el.name.text);
+        if (c.namedBindings && ts.isNamedImports(c.namedBindings))
+          for (const el of c.namedBindings.elements) {
+            if (el.isTypeOnly) continue;
+            const exported = (el.propertyName ?? el.name).text;
+            const fn = other?.functions.get(exported);
+            if (fn && other) m.importedFns.set(el.name.text, { mod: other, fn, name: exported });
+            else m.mutables.add(el.name.text);
+          }
         continue;
       }
       if (ts.isFunctionDeclaration(s) && s.name && s.body) m.functions.set(s.name.text, s);
@@ -85,4 +97,25 @@ export class ModuleInfo {
     if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && this.functions.has(e.expression.text)) return this.arityOf(e.expression.text);
     return 1;
   }
+}
+
+const imported = new Map<string, ModuleInfo | null>();
+
+/** The module `spec` names relative to `from` (a .ts file, as `./x.js` or `./x` spell it), parsed; null if unreadable. */
+function importedModule(from: string, spec: string): ModuleInfo | null {
+  const base = resolve(dirname(from), spec);
+  for (const path of [base.replace(/\.(m?)js$/, ".$1ts"), `${base}.ts`, base]) {
+    if (imported.has(path)) return imported.get(path)!;
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      continue;
+    }
+    imported.set(path, null); // an import cycle resolves to nothing rather than looping
+    const m = ModuleInfo.fromSourceFile(ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS));
+    imported.set(path, m);
+    return m;
+  }
+  return null;
 }
