@@ -31,12 +31,7 @@ const golden = JSON.parse(readFileSync(new URL("./data/programs_golden.json", im
  * another branch (see the comment on each). Remove a name once its program
  * passes; the set should end up empty.
  */
-const KNOWN_FAILING = new Set<string>([
-  // An accumulator started as `let total = 0` and assigned arrays in a loop with a run-time trip
-  // count: TSG1028 (rank 0 on one path, rank 1 on another). JAX, unrolling the Python loop,
-  // broadcasts; tsgrad's loop carries one type (start it as np.zeros(...) instead).
-  "kmeans_lsq",
-]);
+const KNOWN_FAILING = new Set<string>([]);
 
 const PARALLEL = 4;
 

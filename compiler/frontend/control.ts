@@ -201,6 +201,12 @@ function joinTemplate(L: Lowerer, t: Val, y: Val, name?: string): Val {
   if (t.kind === "undef") return y;
   if (y.kind === "undef") return t;
   if (isAtom(t) && isAtom(y)) {
+    // `let total = 0; for (...) total = total + x` with x an array: the number broadcasts, as JAX's
+    // unrolled Python loop would; the loop carries an array that starts as [total] (shape [1, ..]).
+    if (t.type.rank === 0 && y.type.rank > 0) {
+      const type = { dtype: L.joinTypes({ ...t.type, rank: 0 }, { ...y.type, rank: 0 }, name).dtype, rank: y.type.rank };
+      return { kind: "var", name: t.kind === "var" ? t.name : "c", type } as Var;
+    }
     const type = L.joinTypes(t.type, y.type, name);
     return { kind: "var", name: t.kind === "var" ? t.name : "c", type } as Var;
   }
@@ -215,10 +221,17 @@ function joinTemplate(L: Lowerer, t: Val, y: Val, name?: string): Val {
 /** `x` converted to `template`'s layout: casts leaves, fills an undef with placeholders (emitted here). */
 function coerceVal(L: Lowerer, x: Val, template: Val): Val {
   if (x.kind === "undef" && template.kind !== "undef") return L.placeholder(null, template);
-  if (isAtom(x) && isAtom(template)) return L.coerce(x, template.type);
+  if (isAtom(x) && isAtom(template)) return broadcastUp(L, x, template.type);
   if (!sameStructure(x, template)) return x;
   const tl = leaves(template);
   return unflatten(x, leaves(x).map((a, k) => L.coerce(a, tl[k].type)));
+}
+
+/** A loop's scalar init entering an array carry (see joinTemplate): an array of shape [1, .., 1]. */
+function broadcastUp(L: Lowerer, x: Atom, t: { dtype: Atom["type"]["dtype"]; rank: number }): Atom {
+  if (x.type.rank >= t.rank) return L.coerce(x, t);
+  const s = L.coerce(x, { dtype: t.dtype, rank: 0 });
+  return L.aprim("broadcast_to", [s, ...Array.from({ length: t.rank }, () => lit(1, i32))]);
 }
 
 /** Yielded values converted to the carried layout, as atoms. */

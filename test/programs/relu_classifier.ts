@@ -34,6 +34,6 @@ console.log(`logits: ${JSON.stringify(predict(p, x))}`);
 console.log(`loss: ${crossEntropy(p, x, onehot)}`);
 checkGrads(crossEntropy, [p, x, onehot], 1);
 const g = grad(crossEntropy)(p, x, onehot);
-const norms = ["W1", "b1", "W2", "b2"].map((k) => Math.sqrt(np.vdot(g[k], g[k])));
+const norms = (["W1", "b1", "W2", "b2"] as const).map((k) => Math.sqrt(np.vdot(g[k], g[k])));
 console.log(`grad_norms: ${JSON.stringify(norms)}`);
 console.log(`dW2: ${JSON.stringify(g.W2)}`);
