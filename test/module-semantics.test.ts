@@ -6,11 +6,15 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
-const run = (file: string) => execFileSync(process.execPath, ["cli/bin.js", "run", file], { encoding: "utf8", timeout: 120_000 });
+import { nativeAvailable } from "../compiler/backends/llvm/index.js";
 
-describe("tsgrad run: modules behave as written", () => {
+const run = (file: string, backend: string) =>
+  execFileSync(process.execPath, ["cli/bin.js", "run", file], { encoding: "utf8", timeout: 120_000, env: { ...process.env, TSGRAD_BACKEND: backend } });
+const backends = nativeAvailable().ok ? ["js", "native"] : ["js"];
+
+describe.each(backends)("tsgrad run on the %s backend: modules behave as written", (backend) => {
   const out = Object.fromEntries(
-    run("fixtures/module/semantics.ts")
+    run("fixtures/module/semantics.ts", backend)
       .trim()
       .split("\n")
       .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]),
@@ -42,6 +46,7 @@ describe("tsgrad run: modules behave as written", () => {
   });
   it("passes a typed array whose length the kernel never reads", () => {
     expect(num(out.no_length)).toEqual([2, 6]);
+    expect(out.typed_result).toBe("Float64Array 0,0.5,1");
   });
   it("takes every option compiled np takes, eagerly", () => {
     expect(out.sum_axis).toBe("[3,7] [[2,3]]");
@@ -52,7 +57,7 @@ describe("tsgrad run: modules behave as written", () => {
     expect(Number(out.imported_fn)).toBe(2 * 3 * 2.5);
   });
   it("points stack traces at the user's TypeScript lines", () => {
-    const r = spawnSync(process.execPath, ["cli/bin.js", "run", "fixtures/module/throws.ts"], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, ["cli/bin.js", "run", "fixtures/module/throws.ts"], { encoding: "utf8", timeout: 120_000, env: { ...process.env, TSGRAD_BACKEND: backend } });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("bad value Array([ 0., -1.], dtype=float64)");
     expect(r.stderr).toMatch(/fixtures\/module\/throws\.ts:6:9/);
