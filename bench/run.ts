@@ -5,6 +5,7 @@ import { nativeAvailable } from "../compiler/backends/llvm/index.js";
 import { bufferWriteRows } from "./buffer-write.js";
 import { callOverhead } from "./calls.js";
 import { compileTimes } from "./compile.js";
+import { eagerOpsRows } from "./eager-ops.js";
 import { logregRows } from "./logreg.js";
 
 const native = nativeAvailable().ok;
@@ -12,6 +13,9 @@ console.log(`machine: ${cpus()[0]?.model ?? "unknown"} x${cpus().length}, node $
 
 console.log("\nper-call overhead, f(x, y) = x*y + sin(x)*cos(y), df/dx (ns per call)");
 for (const [name, ns] of Object.entries(callOverhead(native ? ["native", "js"] : ["js"]))) console.log(`  ${name.padEnd(28)} ${ns.toFixed(1)}`);
+
+const ops = eagerOpsRows();
+console.log(`\na number-only helper, ns per call: plain operators ${ops.plain.toFixed(2)}, through the eager op calls ${ops.rewritten.toFixed(2)}`);
 
 console.log("\ncompile time of a module with three gradients (ms), a fresh process each; cold = empty cache");
 const t = compileTimes();

@@ -31,25 +31,63 @@ function power(a: unknown, b: unknown): unknown {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
+// Each operator is a tiny function that V8 inlines at its call site: the number case inline, everything else
+// in a separate function (a big body would stop the inlining and cost a number-only helper ~10x).
 export const op = {
-  add: (a: any, b: any): any =>
-    typeof a === "number" && typeof b === "number" ? a + b : typeof a !== "string" && typeof b !== "string" && (isArr(a) || isArr(b)) ? np.add(a, b) : a + b,
-  sub: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a - b : isArr(a) || isArr(b) ? np.subtract(a, b) : a - b),
-  mul: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a * b : isArr(a) || isArr(b) ? np.multiply(a, b) : a * b),
-  div: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a / b : isArr(a) || isArr(b) ? np.divide(a, b) : a / b),
-  rem: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a % b : isArr(a) || isArr(b) ? remainder(a, b) : a % b),
-  pow: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a ** b : isArr(a) || isArr(b) ? power(a, b) : a ** b),
-  lt: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a < b : isArr(a) || isArr(b) ? less(a, b) : a < b),
-  le: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a <= b : isArr(a) || isArr(b) ? lessEqual(a, b) : a <= b),
-  gt: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a > b : isArr(a) || isArr(b) ? greater(a, b) : a > b),
-  ge: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a >= b : isArr(a) || isArr(b) ? greaterEqual(a, b) : a >= b),
-  neg: (a: any): any => (typeof a === "number" ? -a : isArr(a) ? np.negative(a) : -a),
-  pos: (a: any): any => (typeof a === "number" ? a : isArr(a) ? a : +a),
+  add: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a + b : addSlow(a, b)),
+  sub: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a - b : subSlow(a, b)),
+  mul: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a * b : mulSlow(a, b)),
+  div: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a / b : divSlow(a, b)),
+  rem: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a % b : remSlow(a, b)),
+  pow: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a ** b : powSlow(a, b)),
+  lt: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a < b : ltSlow(a, b)),
+  le: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a <= b : leSlow(a, b)),
+  gt: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a > b : gtSlow(a, b)),
+  ge: (a: any, b: any): any => (typeof a === "number" && typeof b === "number" ? a >= b : geSlow(a, b)),
+  neg: (a: any): any => (typeof a === "number" ? -a : negSlow(a)),
+  pos: (a: any): any => (typeof a === "number" ? a : posSlow(a)),
   /** `x[i]`: numpy indexing on an NDArray (a number for rank 1, the i-th sub-array otherwise); anything else as JS. */
   index: (a: any, i: any): any => (a instanceof NDArray && typeof i === "number" ? ndIndex(a, i) : a[i]),
   /** `obj[key] op= v` where evaluating obj or key twice could differ: evaluates each once. */
   assign: (obj: any, key: PropertyKey, name: keyof typeof binary, v: any): any => (obj[key] = binary[name](obj[key], v)),
 };
+
+function addSlow(a: any, b: any): any {
+  return typeof a !== "string" && typeof b !== "string" && (isArr(a) || isArr(b)) ? np.add(a, b) : a + b;
+}
+function subSlow(a: any, b: any): any {
+  return isArr(a) || isArr(b) ? np.subtract(a, b) : a - b;
+}
+function mulSlow(a: any, b: any): any {
+  return isArr(a) || isArr(b) ? np.multiply(a, b) : a * b;
+}
+function divSlow(a: any, b: any): any {
+  return isArr(a) || isArr(b) ? np.divide(a, b) : a / b;
+}
+function remSlow(a: any, b: any): any {
+  return isArr(a) || isArr(b) ? remainder(a, b) : a % b;
+}
+function powSlow(a: any, b: any): any {
+  return isArr(a) || isArr(b) ? power(a, b) : a ** b;
+}
+function ltSlow(a: any, b: any): any {
+  return isArr(a) || isArr(b) ? less(a, b) : a < b;
+}
+function leSlow(a: any, b: any): any {
+  return isArr(a) || isArr(b) ? lessEqual(a, b) : a <= b;
+}
+function gtSlow(a: any, b: any): any {
+  return isArr(a) || isArr(b) ? greater(a, b) : a > b;
+}
+function geSlow(a: any, b: any): any {
+  return isArr(a) || isArr(b) ? greaterEqual(a, b) : a >= b;
+}
+function negSlow(a: any): any {
+  return isArr(a) ? np.negative(a) : -a;
+}
+function posSlow(a: any): any {
+  return isArr(a) ? a : +a;
+}
 
 const binary: Record<"add" | "sub" | "mul" | "div" | "rem" | "pow", F2> = { add: op.add, sub: op.sub, mul: op.mul, div: op.div, rem: op.rem, pow: op.pow };
 
