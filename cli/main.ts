@@ -3,9 +3,8 @@
 // its LLVM IR.
 
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { register } from "node:module";
-import { resolve as resolvePath } from "node:path";
+import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command } from "commander";
 

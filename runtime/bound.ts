@@ -5,12 +5,16 @@
 // read, read at each call; the compiled Func's trailing parameters line up
 // with them in that order.
 
-import type { ClosureTarget } from "../compiler/frontend/index.js";
-import type { ModuleHandle } from "./internal.js";
-import { specialize } from "./specialize.js";
+import { type BoundTarget, specialize } from "./specialize.js";
 import { type Traced, perSignature } from "./traced.js";
 
-export type BoundTarget = { kind: "name"; name: string } | { kind: "closure"; closure: ClosureTarget };
+/** A rewritten module as the runtime sees it: its source and a getter for its module-level values. */
+export interface ModuleHandle {
+  readonly source: string;
+  readonly fileName: string;
+  /** The current value of a module-level binding (a `const`, `let`, or an import). */
+  readonly value: (name: string) => unknown;
+}
 
 export interface BoundSpec {
   mod: ModuleHandle;

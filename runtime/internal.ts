@@ -15,18 +15,13 @@ import type { ClosureTarget, OutTree } from "../compiler/frontend/index.js";
 import { prepareTraced } from "./call.js";
 import { fixedTraced } from "./fixed.js";
 import { beforeNextCompile } from "./kernels.js";
-import { boundTraced } from "./bound.js";
+import { type ModuleHandle, boundTraced } from "./bound.js";
 import { toTreeDef } from "./specialize.js";
 import { attach, tracedOf } from "./traced.js";
 
 export { op } from "./ops.js";
 
-export interface ModuleHandle {
-  readonly source: string;
-  readonly fileName: string;
-  /** The current value of a module-level binding (a `const`, `let`, or an import). */
-  readonly value: (name: string) => unknown;
-}
+export type { ModuleHandle } from "./bound.js";
 
 /** The module's own source and a getter for its module-level values. */
 export function module(source: string, fileName: string, value: (name: string) => unknown = () => undefined): ModuleHandle {

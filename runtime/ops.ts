@@ -13,8 +13,6 @@
 import { NDArray } from "./ndarray.js";
 import { np, npPrim } from "./np.js";
 
-type F2 = (a: unknown, b: unknown) => unknown;
-
 const less = npPrim("less", "lt", 2);
 const lessEqual = npPrim("less_equal", "le", 2);
 const greater = npPrim("greater", "gt", 2);
@@ -23,9 +21,15 @@ const remainder = npPrim("remainder", "rem", 2);
 
 const isArr = (x: unknown): boolean => x instanceof NDArray;
 
+/** integer_pow per exponent, made once (each carries its IR per signature). */
+const integerPows = new Map<number, (x: unknown) => unknown>();
+
 function power(a: unknown, b: unknown): unknown {
   if (typeof b === "number" && Number.isInteger(b) && Math.abs(b) < 2 ** 31 && isArr(a)) {
-    return b === 1 ? a : npPrim(`integer_pow_${b}`, "powi", 1, { exponent: b })(a);
+    if (b === 1) return a;
+    let f = integerPows.get(b);
+    if (!f) integerPows.set(b, (f = npPrim(`integer_pow_${b}`, "powi", 1, { exponent: b })));
+    return f(a);
   }
   return np.power(a, b);
 }
@@ -48,8 +52,6 @@ export const op = {
   pos: (a: any): any => (typeof a === "number" ? a : posSlow(a)),
   /** `x[i]`: numpy indexing on an NDArray (a number for rank 1, the i-th sub-array otherwise); anything else as JS. */
   index: (a: any, i: any): any => (a instanceof NDArray && typeof i === "number" ? ndIndex(a, i) : a[i]),
-  /** `obj[key] op= v` where evaluating obj or key twice could differ: evaluates each once. */
-  assign: (obj: any, key: PropertyKey, name: keyof typeof binary, v: any): any => (obj[key] = binary[name](obj[key], v)),
 };
 
 function addSlow(a: any, b: any): any {
@@ -89,7 +91,6 @@ function posSlow(a: any): any {
   return isArr(a) ? a : +a;
 }
 
-const binary: Record<"add" | "sub" | "mul" | "div" | "rem" | "pow", F2> = { add: op.add, sub: op.sub, mul: op.mul, div: op.div, rem: op.rem, pow: op.pow };
 
 /** x[i] of numpy: negative i counts from the end; out of range or non-integer is an error, as in JAX. */
 function ndIndex(a: NDArray, i: number): unknown {

@@ -5,13 +5,16 @@
 
 import type { Func } from "../compiler/ir/syntax.js";
 import type { OutTree, Signature, SigTree } from "../compiler/frontend/signature.js";
+import type { ClosureTarget } from "../compiler/frontend/index.js";
 import { hashKey, readCache, writeCache } from "./disk-cache.js";
-import type { BoundTarget } from "./bound.js";
 import { fromJson, toJson } from "./ir-json.js";
 import { frontendCall } from "./source.js";
 import { type TreeDef, leafPaths } from "./pytree.js";
 import { type CallSig, defaultFloat } from "./signature.js";
 import type { Instance } from "./traced.js";
+
+/** A function of a module: by name (top level) or, for a closure, by position. */
+export type BoundTarget = { kind: "name"; name: string } | { kind: "closure"; closure: ClosureTarget };
 
 /** What to specialise: a module's function (by name or, for a closure, by position), or a function's own source text (no fileName). */
 export interface SpecializeRequest {
@@ -104,7 +107,7 @@ export function specialize(req: SpecializeRequest, sig: CallSig): Instance {
           ? frontendCall({ source, fileName, closure: target.closure, signature })
           : frontendCall({ source, fileName, name, signature });
     } catch (e) {
-      throw new TypeError(`${name} does not compile for these arguments (${describeSig(sig, arity, req)}):\n${(e as Error).message}`);
+      throw new TypeError(`${name} does not compile for these arguments (${describeSig(sig, arity)}):\n${(e as Error).message}`);
     }
     writeCache(file, toJson(r));
   }
@@ -114,10 +117,10 @@ export function specialize(req: SpecializeRequest, sig: CallSig): Instance {
 }
 
 /** The arguments' paths, dtypes and ranks, for the message of a function that does not compile for them. */
-function describeSig(sig: CallSig, arity: number, req: SpecializeRequest): string {
+function describeSig(sig: CallSig, arity: number): string {
   return sig.defs
     .slice(0, arity)
     .flatMap((d, k) => leafPaths(d, `args[${k}]`))
     .map((path, j) => `${path}: ${sig.leaves[j].type.dtype}${sig.leaves[j].type.rank ? ` rank ${sig.leaves[j].type.rank}` : " scalar"}`)
-    .join(", ") || `no arguments${req.captureNames.length ? "" : ""}`;
+    .join(", ") || "no arguments";
 }

@@ -13,7 +13,7 @@ import type { Lowerer } from "./lowerer.js";
 import { type MathFn, MATH_FUNCS, NP_FUNCS, memberHint } from "./math.js";
 import { ARRAY_METHODS, NP_ARRAY_FUNCS } from "./np-table.js";
 import { floatOf, floatUnary, numericOf, promoteArgs } from "./promote.js";
-import { callFnVal, lowerTransformCall, storedTransform } from "./transforms.js";
+import { callFnVal, callRef, lowerTransformCall, storedTransform } from "./transforms.js";
 import { type Val, describe, isAtom, list, mapLeaves } from "./value.js";
 
 const isNs = (L: Lowerer, ns: string) => (ns === "Math" || ns === "np" || ns === "jnp") && !L.scope.lookup(ns) && !L.mod.isModuleValue(ns);
@@ -68,15 +68,12 @@ export function lowerCall(L: Lowerer, call: ts.CallExpression): Val {
   const imp = !L.mod.functions.has(name) ? L.mod.importedFns.get(name) : undefined;
   if (imp) {
     const as = args();
-    if (L.inlineStack.includes(name)) return L.report(callee, "recursion", [...L.inlineStack, name].join(" → "));
     const saved = L.mod;
-    L.inlineStack.push(name);
     L.mod = imp.mod;
     try {
-      return lowerFunctionBody(L, imp.name, imp.fn, as);
+      return callRef(L, { fn: imp.fn, scope: null, name }, as, callee);
     } finally {
       L.mod = saved;
-      L.inlineStack.pop();
     }
   }
   const fn = L.mod.functions.get(name);
@@ -100,16 +97,7 @@ export function lowerCall(L: Lowerer, call: ts.CallExpression): Val {
   // `const gradF = grad(f)` at module level, called here: the transform applied to these arguments
   const init = L.mod.constInits.get(name);
   const stored = init && storedTransform(L, init);
-  if (stored) {
-    const as = args();
-    if (L.inlineStack.includes(name)) return L.report(callee, "recursion", [...L.inlineStack, name].join(" → "));
-    L.inlineStack.push(name);
-    try {
-      return lowerFunctionBody(L, name, stored, as);
-    } finally {
-      L.inlineStack.pop();
-    }
-  }
+  if (stored) return callRef(L, { fn: stored, scope: null, name }, args(), callee);
   if (name === "stopGradient" && !L.mod.isModuleValue(name)) {
     const as = args();
     if (as.length !== 1) return L.report(call, "argCount", name, 1, as.length);

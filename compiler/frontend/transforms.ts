@@ -49,18 +49,11 @@ function refOf(L: Lowerer, f: FnVal): FnRef {
 
 /** Calls a function value: its body is inlined with the enclosing scope visible. */
 export function callFnVal(L: Lowerer, f: FnVal, args: Val[], at: ts.Node): Val {
-  const ref = refOf(L, f);
-  if (L.inlineStack.includes(ref.name)) return L.report(at, "recursion", [...L.inlineStack, ref.name].join(" → "));
-  L.inlineStack.push(ref.name);
-  try {
-    return lowerFunctionBody(L, ref.name, ref.fn, args, ref.scope);
-  } finally {
-    L.inlineStack.pop();
-  }
+  return callRef(L, refOf(L, f), args, at);
 }
 
-/** Calls a function reference: its body inlined, seeing the scope it closes over. */
-function callRef(L: Lowerer, ref: FnRef, args: Val[], at: ts.Node): Val {
+/** Calls a function reference: its body inlined, seeing the scope it closes over (a repeat on the inline stack is recursion). */
+export function callRef(L: Lowerer, ref: FnRef, args: Val[], at: ts.Node): Val {
   if (L.inlineStack.includes(ref.name)) return L.report(at, "recursion", [...L.inlineStack, ref.name].join(" → "));
   L.inlineStack.push(ref.name);
   try {
